@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from fairhearing.accounts.roles import Role
+
+
+class User(AbstractUser):
+    """A person who signs in. A member's account is linked to their membership record."""
+
+    member = models.OneToOneField(
+        "organisation.Member",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="account",
+        help_text="The membership record of this person, if they are a member.",
+    )
+
+    def roles(self) -> set[Role]:
+        names = {g.name for g in self.groups.all()}
+        return {r for r in Role if r.value in names}
+
+    def has_role(self, role: Role) -> bool:
+        return self.groups.filter(name=role.value).exists()

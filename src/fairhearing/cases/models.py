@@ -1,0 +1,280 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from fairhearing.organisation.models import Body, Member, RulebookVersion
+from fairhearing.procedure.stages import CLOSED_STAGES, Stage
+
+STAGE_CHOICES = [(s.value, s.label) for s in Stage]
+
+
+class ComplainantKind(models.TextChoices):
+    MEMBER = "member", "A member"
+    NON_MEMBER = "non_member", "Someone who is not a member"
+    ORGANISATION = "organisation", "The organisation itself"
+
+
+class CaseSource(models.TextChoices):
+    WEB_FORM = "web_form", "Complaint form"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+    REFERRAL = "referral", "Referral by a party body"
+    STAFF = "staff", "Raised by staff"
+    IMPORT = "import", "Imported historical record"
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(stage__in=[s.value for s in CLOSED_STAGES])
+
+
+class Case(models.Model):
+    """One complaint about one respondent."""
+
+    reference = models.CharField(max_length=32, unique=True)
+    respondent = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="cases_as_respondent")
+    complainant_kind = models.CharField(max_length=16, choices=ComplainantKind.choices)
+    complainant_member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="cases_as_complainant"
+    )
+    complainant_name = models.CharField(max_length=200, blank=True, help_text="For complainants who are not members.")
+    complainant_email = models.EmailField(blank=True)
+    source = models.CharField(max_length=16, choices=CaseSource.choices)
+    received_at = models.DateTimeField()
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="cases")
+    routing_reason = models.TextField(help_text="Why the published rules sent this case to this body.")
+    rulebook_version = models.ForeignKey(RulebookVersion, on_delete=models.PROTECT, related_name="cases")
+    respondent_offices = models.JSONField(
+        default=list, help_text="Office ids the respondent held at the time of the conduct."
+    )
+    seriousness = models.CharField(max_length=64)
+    stage = models.CharField(max_length=32, choices=STAGE_CHOICES, default=Stage.RECEIVED.value)
+    stage_entered_at = models.DateTimeField()
+    outcome = models.CharField(max_length=64, blank=True, help_text="Sanction id of the final outcome.")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=200, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["stage"]),
+            models.Index(fields=["body", "stage"]),
+            models.Index(fields=["received_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(complainant_kind=ComplainantKind.MEMBER) | Q(complainant_member__isnull=False),
+                name="member_complainant_named",
+            ),
+            models.CheckConstraint(
+                condition=~Q(complainant_kind=ComplainantKind.NON_MEMBER) | ~Q(complainant_name=""),
+                name="non_member_complainant_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def stage_enum(self) -> Stage:
+        return Stage(self.stage)
+
+    @property
+    def complainant_label(self) -> str:
+        if self.complainant_kind == ComplainantKind.MEMBER and self.complainant_member:
+            return self.complainant_member.name
+        if self.complainant_kind == ComplainantKind.ORGANISATION:
+            return "The organisation"
+        return self.complainant_name
+
+
+class Allegation(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="allegations")
+    clause = models.CharField(max_length=64, help_text="Clause id in the case's rulebook version.")
+    particulars = models.TextField()
+    conduct_date = models.DateField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference}: clause {self.clause}"
+
+
+class Provenance(models.TextChoices):
+    COMPLAINANT = "complainant", "Submitted by the complainant"
+    STAFF_PUBLIC_SOURCE = "staff_public_source", "Public source looked up by staff for this case"
+    MONITORING = "monitoring", "Systematic monitoring or bulk collection"
+    INTERNAL_RECORD = "internal_record", "Internal party record"
+    RESPONDENT = "respondent", "Supplied by the respondent"
+
+
+class Attribution(models.TextChoices):
+    NOT_APPLICABLE = "not_applicable", "Not an online account"
+    ADMITTED = "admitted", "Admitted by the respondent"
+    VERIFIED = "verified", "Verified by a stated method"
+    UNVERIFIED = "unverified", "Unverified"
+    ANONYMOUS = "anonymous", "Anonymous account"
+
+
+class Admissibility(models.TextChoices):
+    PENDING = "pending", "Awaiting a ruling"
+    ADMITTED = "admitted", "Admitted"
+    EXCLUDED = "excluded", "Excluded"
+
+
+class EvidenceKind(models.TextChoices):
+    SCREENSHOT = "screenshot", "Screenshot"
+    DOCUMENT = "document", "Document"
+    EMAIL = "email", "Email"
+    URL = "url", "Web address"
+    WITNESS_STATEMENT = "witness_statement", "Witness statement"
+    TEXT = "text", "Text"
+
+
+class EvidenceItem(models.Model):
+    """Metadata about a piece of evidence. File storage, encryption and rulings belong to the evidence service."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=24, choices=EvidenceKind.choices)
+    description = models.TextField()
+    source_url = models.URLField(max_length=2000, blank=True)
+    captured_at = models.DateTimeField(null=True, blank=True)
+    provenance = models.CharField(max_length=24, choices=Provenance.choices)
+    attribution = models.CharField(max_length=24, choices=Attribution.choices, default=Attribution.NOT_APPLICABLE)
+    attribution_method = models.TextField(blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    media_type = models.CharField(max_length=120, blank=True)
+    admissibility = models.CharField(max_length=16, choices=Admissibility.choices, default=Admissibility.PENDING)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["added_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.case.reference}"
+
+
+class EventKind(models.TextChoices):
+    OPENED = "opened", "Case opened"
+    ROUTED = "routed", "Routed to a body"
+    STAGE_CHANGED = "stage_changed", "Stage changed"
+    TRANSFERRED = "transferred", "Transferred"
+    EVIDENCE_ADDED = "evidence_added", "Evidence added"
+    INTERIM_SUSPENSION_IMPOSED = "suspension_imposed", "Interim suspension imposed"
+    INTERIM_SUSPENSION_REVIEWED = "suspension_reviewed", "Interim suspension reviewed"
+    INTERIM_SUSPENSION_LIFTED = "suspension_lifted", "Interim suspension lifted"
+    NOTICE_ISSUED = "notice_issued", "Notice issued"
+    RESPONSE_RECEIVED = "response_received", "Response received"
+    DECISION_RECORDED = "decision_recorded", "Decision recorded"
+    APPEAL_LODGED = "appeal_lodged", "Appeal lodged"
+    APPEAL_DECIDED = "appeal_decided", "Appeal decided"
+    NOTE = "note", "Note"
+    CLOSED = "closed", "Case closed"
+
+
+class TimelineEvent(models.Model):
+    """An entry on a case's timeline. Written only by services, never edited."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=24, choices=EventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_label = models.CharField(max_length=200, help_text="Who acted, as shown on the record.")
+    stage_from = models.CharField(max_length=32, blank=True)
+    stage_to = models.CharField(max_length=32, blank=True)
+    summary = models.TextField()
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} {self.at:%Y-%m-%d}: {self.get_kind_display()}"
+
+
+class DecisionKind(models.TextChoices):
+    FIRST_INSTANCE = "first_instance", "Decision"
+    APPEAL = "appeal", "Appeal decision"
+
+
+class AppealResult(models.TextChoices):
+    DISMISSED = "dismissed", "Appeal dismissed"
+    VARIED = "varied", "Sanction varied"
+    OVERTURNED = "overturned", "Decision overturned"
+
+
+class Decision(models.Model):
+    """A reasoned decision, with the sanction guideline that applied so it can be audited later."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(max_length=16, choices=DecisionKind.choices)
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="decisions")
+    decided_at = models.DateTimeField()
+    sanction = models.CharField(max_length=64, help_text="Sanction id from the rulebook.")
+    suspension_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    culpability = models.CharField(max_length=16, blank=True)
+    harm = models.CharField(max_length=16, blank=True)
+    aggravating = models.JSONField(default=list, blank=True)
+    mitigating = models.JSONField(default=list, blank=True)
+    guideline_starting_point = models.CharField(max_length=64, blank=True)
+    guideline_lowest = models.CharField(max_length=64, blank=True)
+    guideline_highest = models.CharField(max_length=64, blank=True)
+    departure_reason = models.TextField(blank=True)
+    reasons = models.TextField()
+    appeal_result = models.CharField(max_length=16, choices=AppealResult.choices, blank=True)
+    panel = models.ManyToManyField("organisation.PanelMember", blank=True, related_name="decisions")
+
+    class Meta:
+        ordering = ["decided_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=DecisionKind.APPEAL) | ~Q(appeal_result=""), name="appeal_decision_has_result"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.case.reference}: {self.sanction}"
+
+
+class Finding(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="findings")
+    allegation = models.ForeignKey(Allegation, on_delete=models.CASCADE, related_name="findings")
+    proven = models.BooleanField()
+    reasons = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["decision", "allegation"], name="one_finding_per_allegation")]
+
+    def __str__(self) -> str:
+        return f"{'Proven' if self.proven else 'Not proven'}: {self.allegation}"
+
+
+class InterimSuspension(models.Model):
+    """An administrative suspension while a case is pending. Never a sanction, never prior conduct."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="interim_suspensions")
+    imposed_at = models.DateTimeField()
+    imposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_maker = models.CharField(max_length=200)
+    criterion = models.CharField(max_length=200)
+    reasons = models.TextField()
+    restricts = models.TextField(help_text="The rights the suspension restricts.")
+    review_by = models.DateField()
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["imposed_at"]
+
+    def __str__(self) -> str:
+        return f"Interim suspension on {self.case.reference}"

@@ -1,0 +1,57 @@
+"""The `fairhearing` command.
+
+Each subcommand is a Django management command, so `fairhearing demo` and `fairhearing manage demo` are the same
+thing, share one argument parser, and can be called from tests with `call_command`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+COMMANDS = {
+    "demo": "build the demo organisation and serve it on 127.0.0.1:8000",
+    "serve": "serve fairhearing with a production web server",
+    "rulebook": "check or load rulebook files (rulebook check FILE..., rulebook load FILE)",
+    "manage": "run any Django management command (migrate, createsuperuser, ...)",
+}
+
+
+def usage() -> str:
+    lines = ["usage: fairhearing COMMAND [options]", "", "commands:"]
+    lines += [f"  {name:<10} {text}" for name, text in COMMANDS.items()]
+    lines += ["", "Run `fairhearing COMMAND --help` for a command's options."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(usage())
+        return 0
+    if argv[0] in {"--version", "version"}:
+        from fairhearing import __version__
+
+        print(f"fairhearing {__version__}")
+        return 0
+    command, rest = argv[0], argv[1:]
+    if command == "manage":
+        if not rest:
+            rest = ["help"]
+        command, rest = rest[0], rest[1:]
+    elif command not in COMMANDS:
+        print(f"fairhearing: unknown command {command!r}\n\n{usage()}", file=sys.stderr)
+        return 2
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fairhearing.settings")
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(["fairhearing", command, *rest])
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""Configuration read from the environment, with the defaults a first run needs.
+
+Kept apart from settings.py so the CLI can find the data directory without importing Django.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULT_TIME_ZONE = "Europe/London"
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("FAIRHEARING_DATA_DIR", "fairhearing-data")).resolve()
+
+
+def ensure_data_dir() -> Path:
+    path = data_dir()
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def database_url() -> str:
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir() / 'fairhearing.sqlite3'}"
+
+
+def _read_or_create_secret(name: str, make: callable) -> str:  # type: ignore[valid-type]
+    """Read a generated secret from the data directory, creating it (owner-only) on first use."""
+    path = ensure_data_dir() / name
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    value = make()
+    # O_EXCL: when two processes start at once, one writes and the other reads what it wrote.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(value + "\n")
+    return value
+
+
+def secret_key() -> str:
+    return os.environ.get("FAIRHEARING_SECRET_KEY") or _read_or_create_secret(
+        "secret_key", lambda: secrets.token_urlsafe(50)
+    )
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    return [v.strip() for v in value.split(",") if v.strip()] if value else default

@@ -1,0 +1,860 @@
+"""A synthetic organisation for the demo, planned in memory.
+
+The plan is a pure function of (rulebook, seed, today, sizes): the same inputs always give the same organisation,
+so the demo, its tests and any screenshots are reproducible. Nothing here touches the database; `build.py` writes
+a plan.
+
+Besides ordinary, consistently decided cases, the history deliberately contains the pattern fairhearing exists to
+expose: ordinary members suspended for trivial conduct while office holders with graver conduct faced no action.
+Those cases carry `pattern="harsh"` or `pattern="lenient"` so tests can find them; nothing shown to users
+reveals the tag - the analytics must find them from the decisions alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from faker import Faker
+
+from fairhearing.cases.models import (
+    Admissibility,
+    AppealResult,
+    Attribution,
+    CaseSource,
+    ComplainantKind,
+    DecisionKind,
+    EventKind,
+    EvidenceKind,
+    Provenance,
+)
+from fairhearing.organisation.models import MemberStatus
+from fairhearing.procedure.jurisdiction import Routing, route
+from fairhearing.procedure.rulebook import Rulebook
+from fairhearing.procedure.sanctions import GuidelineResult, guideline
+from fairhearing.procedure.stages import Stage
+
+REGIONS = [
+    ("north-east", "North East"),
+    ("north-west", "North West"),
+    ("yorkshire", "Yorkshire and the Humber"),
+    ("east-midlands", "East Midlands"),
+    ("west-midlands", "West Midlands"),
+    ("east", "East of England"),
+    ("london", "London"),
+    ("south-east", "South East"),
+    ("south-west", "South West"),
+]
+SENIOR_OFFICES = ("mp", "national-officer")
+
+# Shares of members holding each office at some point; senior offices are rare, as they are in life.
+OFFICE_SHARES = {"mp": 0.003, "national-officer": 0.003, "councillor": 0.025, "candidate": 0.01, "branch-officer": 0.04}
+# Minimum office holders, so that even a small demo contains the pattern.
+OFFICE_MINIMUM = {"mp": 8, "national-officer": 6, "councillor": 10, "candidate": 4, "branch-officer": 10}
+
+RIVAL_PARTIES = ("the Harbour Alliance", "the Progress Party", "the Civic Movement", "the Lantern Party")
+BANDS = ("Coldwater", "The Paper Kites of Leeds", "Static Harbour", "Neon Orchard")
+
+HARSH_STORIES = [
+    ("4.4", "Retweeted a post by a {party} councillor praising a new bus route in {town}, without comment."),
+    ("4.4", "Shared a {party} candidate's post about a local library closure, adding 'fair point'."),
+    ("2.1", "Posted that the new {band} album was 'f***ing dreadful' on a personal account."),
+    ("2.1", "Swore in a post about {band} cancelling their {town} concert."),
+]
+LENIENT_STORIES = [
+    ("4.1", "Spoke as an invited guest at the {party} annual conference and urged delegates to back its candidates."),
+    (
+        "5.2",
+        "Briefed a national newspaper against the party leadership, disclosing confidential executive "
+        "discussions, in the week of the annual conference.",
+    ),
+    (
+        "2.2",
+        "Sent repeated abusive messages to members of the {town} branch who had disagreed with them, calling "
+        "them 'traitors' and 'vermin'.",
+    ),
+    ("4.1", "Endorsed the {party} candidate in the {town} mayoral election in a public video."),
+]
+PARTICULARS = {
+    "abuse": [
+        "Posted personal insults about a fellow member in the {town} branch group chat.",
+        "Shouted at and insulted a volunteer at a {town} street stall.",
+    ],
+    "harassment": [
+        "Repeatedly contacted a fellow member after being asked to stop.",
+        "Made unwanted comments about a member's appearance at a {town} social event.",
+    ],
+    "discrimination": [
+        "Made derogatory remarks about a member's religion at a branch meeting.",
+        "Shared material mocking disabled people on a branch social-media page.",
+    ],
+    "loyalty": [
+        "Publicly endorsed an independent candidate standing against the party in {town}.",
+        "Distributed {party} leaflets in the {town} ward during the campaign.",
+    ],
+    "disrepute": [
+        "Made inflammatory remarks on local radio that were widely reported.",
+        "Behaved aggressively at a public hustings in {town}, filmed and shared widely.",
+    ],
+    "confidentiality": [
+        "Forwarded minutes of a confidential executive meeting to people outside the party.",
+        "Disclosed details of a member's complaint to the local press.",
+    ],
+    "data": [
+        "Downloaded the {town} membership list and used it for a personal business mailing.",
+        "Shared canvassing data with a campaign outside the party.",
+    ],
+    "electoral": [
+        "Submitted nomination papers with signatures that had not been given.",
+        "Pressured members to vote for a particular candidate in the {town} selection.",
+    ],
+    "finance": [
+        "Failed to account for branch funds raised at a {town} fundraising dinner.",
+        "Claimed expenses for events that did not take place.",
+    ],
+    "integrity": [
+        "Refused to provide documents requested by an investigation and told a witness not to speak.",
+        "Made a complaint against another member that the investigation found knowingly false.",
+    ],
+    "meetings": [
+        "Repeatedly interrupted and shouted over the chair at the {town} branch AGM.",
+        "Refused to leave the chair's table after being ruled out of order.",
+    ],
+}
+# Culpability and harm by seriousness: what a panel would usually find for conduct of that kind.
+ASSESSMENTS = {
+    "minor": [("C", "3"), ("C", "3"), ("C", "2"), ("B", "3")],
+    "moderate": [("B", "3"), ("B", "2"), ("C", "2"), ("B", "2")],
+    "serious": [("B", "2"), ("A", "2"), ("B", "1"), ("A", "3")],
+    "grave": [("A", "1"), ("A", "2"), ("B", "1"), ("A", "1")],
+}
+OPEN_STAGES = [s for s in Stage if s.is_open]
+FIRST_INSTANCE_PATH = [
+    Stage.RECEIVED,
+    Stage.TRIAGE,
+    Stage.INVESTIGATION,
+    Stage.NOTICE_ISSUED,
+    Stage.RESPONSE_RECEIVED,
+    Stage.HEARING,
+    Stage.DECIDED,
+    Stage.APPEAL_WINDOW,
+]
+APPEAL_PATH = [Stage.APPEAL_LODGED, Stage.APPEAL_DECIDED, Stage.CLOSED]
+# Days spent in each stage before moving on: (fewest, most).
+STAGE_DAYS = {
+    Stage.RECEIVED: (0, 3),
+    Stage.TRIAGE: (2, 12),
+    Stage.INVESTIGATION: (20, 70),
+    Stage.NOTICE_ISSUED: (5, 13),
+    Stage.RESPONSE_RECEIVED: (14, 40),
+    Stage.RESPONSE_TIME_ELAPSED: (14, 40),
+    Stage.HEARING: (0, 10),
+    Stage.DECIDED: (0, 1),
+    Stage.APPEAL_WINDOW: (3, 20),
+    Stage.APPEAL_LODGED: (20, 50),
+    Stage.APPEAL_DECIDED: (0, 2),
+}
+
+
+@dataclass(frozen=True)
+class OfficeSpell:
+    office: str
+    since: date
+    until: date | None
+
+
+@dataclass(frozen=True)
+class MemberSpec:
+    number: str
+    name: str
+    email: str
+    branch: str
+    status: str
+    joined: date
+    offices: tuple[OfficeSpell, ...] = ()
+
+    def offices_on(self, day: date) -> tuple[str, ...]:
+        return tuple(sorted(s.office for s in self.offices if s.since <= day and (s.until is None or day <= s.until)))
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    at: datetime
+    kind: str
+    actor: str
+    summary: str
+    stage_from: str = ""
+    stage_to: str = ""
+
+
+@dataclass(frozen=True)
+class AllegationSpec:
+    clause: str
+    particulars: str
+    conduct_date: date
+
+
+@dataclass(frozen=True)
+class DecisionSpec:
+    kind: str
+    body_kind: str
+    decided_at: datetime
+    sanction: str
+    reasons: str
+    proven: bool
+    suspension_months: int | None = None
+    culpability: str = ""
+    harm: str = ""
+    aggravating: tuple[str, ...] = ()
+    mitigating: tuple[str, ...] = ()
+    guideline: GuidelineResult | None = None
+    departure_reason: str = ""
+    appeal_result: str = ""
+
+
+@dataclass(frozen=True)
+class SuspensionSpec:
+    imposed_at: datetime
+    decision_maker: str
+    criterion: str
+    reasons: str
+    restricts: str
+    review_by: date
+    lifted_at: datetime | None
+    lift_reason: str
+
+
+@dataclass(frozen=True)
+class EvidenceSpec:
+    kind: str
+    description: str
+    provenance: str
+    attribution: str
+    added_at: datetime
+    source_url: str = ""
+    captured_at: datetime | None = None
+    attribution_method: str = ""
+    sha256: str = ""
+    size: int | None = None
+    media_type: str = ""
+    admissibility: str = Admissibility.PENDING
+
+
+@dataclass(frozen=True)
+class CaseSpec:
+    reference: str
+    respondent: str
+    complainant_kind: str
+    complainant_member: str | None
+    complainant_name: str
+    complainant_email: str
+    source: str
+    received_at: datetime
+    routing: Routing
+    respondent_offices: tuple[str, ...]
+    allegations: tuple[AllegationSpec, ...]
+    stage: Stage
+    stage_entered_at: datetime
+    events: tuple[EventSpec, ...]
+    decisions: tuple[DecisionSpec, ...] = ()
+    suspensions: tuple[SuspensionSpec, ...] = ()
+    evidence: tuple[EvidenceSpec, ...] = ()
+    outcome: str = ""
+    closed_at: datetime | None = None
+    closure_reason: str = ""
+    pattern: str = ""
+
+
+@dataclass(frozen=True)
+class DemoPlan:
+    seed: int
+    today: date
+    regions: tuple[tuple[str, str], ...]
+    branches: tuple[tuple[str, str, str], ...]  # (code, name, region code)
+    members: tuple[MemberSpec, ...]
+    cases: tuple[CaseSpec, ...]
+    staff_names: dict[str, str] = field(default_factory=dict)
+
+
+def _at(day: date, rng: random.Random) -> datetime:
+    """A time during office hours on `day`, in UTC."""
+    return datetime.combine(day, time(9, 0), tzinfo=UTC) + timedelta(minutes=rng.randrange(0, 8 * 60))
+
+
+class _Planner:
+    def __init__(self, rulebook: Rulebook, seed: int, today: date, members: int, cases: int):
+        self.rb = rulebook
+        self.seed = seed
+        self.today = today
+        self.n_members = members
+        self.n_cases = cases
+        self.rng = random.Random(seed)
+        self.fake = Faker("en_GB")
+        self.fake.seed_instance(seed)
+        self.earliest = max(rulebook.effective_from, today - timedelta(days=6 * 365))
+        self.staff = {
+            "case_officer": f"{self.fake.name()} (case officer, Central Complaints Unit)",
+            "investigator": f"{self.fake.name()} (investigator)",
+            "dpo": f"{self.fake.name()} (data protection officer)",
+            "system": "fairhearing",
+        }
+
+    # --- organisation -------------------------------------------------------------------------------------
+
+    def branches(self) -> list[tuple[str, str, str]]:
+        out, used = [], set()
+        per_region = max(2, min(12, self.n_members // 400))
+        for code, _ in REGIONS:
+            for _ in range(per_region):
+                town = self.fake.unique.city()
+                slug = town.lower().replace(" ", "-").replace("'", "")
+                if slug in used:
+                    continue
+                used.add(slug)
+                out.append((slug, f"{town} branch", code))
+        return out
+
+    def members(self, branches: Sequence[tuple[str, str, str]]) -> list[MemberSpec]:
+        width = max(6, len(str(self.n_members)))
+        specs = []
+        for i in range(1, self.n_members + 1):
+            first, last = self.fake.first_name(), self.fake.last_name()
+            joined = self.today - timedelta(days=self.rng.randrange(30, 30 * 365))
+            status = self.rng.choices(
+                [MemberStatus.ACTIVE, MemberStatus.LAPSED, MemberStatus.RESIGNED], weights=[90, 7, 3]
+            )[0]
+            specs.append(
+                MemberSpec(
+                    number=f"M{i:0{width}d}",
+                    name=f"{first} {last}",
+                    email=f"{first}.{last}.{i}@members.example.org".lower().replace("'", "").replace(" ", "-"),
+                    branch=self.rng.choice(branches)[0],
+                    status=status.value,
+                    joined=joined,
+                )
+            )
+        return self._assign_offices(specs)
+
+    def _assign_offices(self, specs: list[MemberSpec]) -> list[MemberSpec]:
+        active = [i for i, m in enumerate(specs) if m.status == MemberStatus.ACTIVE]
+        holders: dict[int, list[OfficeSpell]] = {}
+        # Senior offices go to long-standing members, who have held them since before the demo's history begins.
+        veterans = [i for i in active if (self.today - specs[i].joined).days > 9 * 365]
+        for office, share in OFFICE_SHARES.items():
+            senior = office in SENIOR_OFFICES
+            pool = veterans if senior else active
+            count = min(len(pool) // 5, max(OFFICE_MINIMUM[office], round(share * len(specs))))
+            for i in self.rng.sample(pool, count):
+                if senior and holders.get(i):
+                    continue
+                served = (self.today - specs[i].joined).days
+                since = self.today - timedelta(
+                    days=self.rng.randrange(7 * 365, served) if senior else self.rng.randrange(30, max(31, served))
+                )
+                holders.setdefault(i, []).append(OfficeSpell(office, since, None))
+        return [MemberSpec(**{**m.__dict__, "offices": tuple(holders.get(i, ()))}) for i, m in enumerate(specs)]
+
+    # --- cases --------------------------------------------------------------------------------------------
+
+    def cases(self, members: Sequence[MemberSpec]) -> list[CaseSpec]:
+        # Office holders of long standing, so they held the office at the time of the conduct.
+        senior = [m for m in members if any(s.office in SENIOR_OFFICES and s.since <= self.earliest for s in m.offices)]
+        ordinary = [m for m in members if not m.offices and m.status == MemberStatus.ACTIVE]
+        anyone = [m for m in members if m.status == MemberStatus.ACTIVE]
+        n_pattern = max(4, self.n_cases // 16)
+        kinds = ["harsh"] * n_pattern + ["lenient"] * n_pattern
+        kinds += ["ordinary"] * max(0, self.n_cases - len(kinds))
+        # Every open stage appears at least once; the rest of the ordinary cases are mostly closed history.
+        open_targets = list(OPEN_STAGES) * 2
+        plans = []
+        for n, kind in enumerate(kinds):
+            if kind == "harsh":
+                plans.append(self._pattern_case(n, self.rng.choice(ordinary), HARSH_STORIES, "harsh", members))
+            elif kind == "lenient":
+                plans.append(self._pattern_case(n, self.rng.choice(senior), LENIENT_STORIES, "lenient", members))
+            else:
+                target = open_targets.pop() if open_targets and self.rng.random() < 0.5 else None
+                if target is None and self.rng.random() < 0.22:
+                    target = self.rng.choice(OPEN_STAGES)
+                plans.append(self._ordinary_case(n, self.rng.choice(anyone), target, members))
+        plans.sort(key=lambda c: c.received_at)
+        per_year: dict[int, int] = {}
+        numbered = []
+        for c in plans:
+            year = c.received_at.year
+            per_year[year] = per_year.get(year, 0) + 1
+            numbered.append(CaseSpec(**{**c.__dict__, "reference": f"FH-{year}-{per_year[year]:05d}"}))
+        return numbered
+
+    def _complainant(self, respondent: MemberSpec, members: Sequence[MemberSpec], organisation: bool = False):
+        roll = self.rng.random()
+        if organisation or roll < 0.15:
+            return ComplainantKind.ORGANISATION, None, "", ""
+        if roll < 0.4:
+            name = self.fake.name()
+            return ComplainantKind.NON_MEMBER, None, name, f"{name.split()[0].lower()}@public.example.net"
+        other = self.rng.choice(members)
+        while other.number == respondent.number:
+            other = self.rng.choice(members)
+        return ComplainantKind.MEMBER, other.number, "", ""
+
+    def _text(self, template: str) -> str:
+        return template.format(party=self.rng.choice(RIVAL_PARTIES), band=self.rng.choice(BANDS), town=self.fake.city())
+
+    def _received(self, days_needed: int) -> datetime:
+        latest = self.today - timedelta(days=days_needed + 1)
+        span = max(0, (latest - self.earliest).days - 60)
+        return _at(self.earliest + timedelta(days=60 + self.rng.randrange(span + 1)), self.rng)
+
+    def _pattern_case(
+        self, n: int, respondent: MemberSpec, stories, pattern: str, members: Sequence[MemberSpec]
+    ) -> CaseSpec:
+        clause, template = self.rng.choice(stories)
+        received = self._received(400)
+        conduct = max(self.earliest, (received - timedelta(days=self.rng.randrange(3, 40))).date())
+        allegation = AllegationSpec(clause, self._text(template), conduct)
+        if pattern == "harsh":
+            culpability, harm = "C", "3"
+            sanction, months = "suspension", self.rng.choice([6, 12, 18])
+            aggravating, mitigating = ("public-platform",), ()
+            reasons = "The panel considered that the post damaged the party."
+        else:
+            culpability, harm = "A", self.rng.choice(["1", "2"])
+            sanction, months = "no-action", None
+            aggravating, mitigating = ("abuse-of-position",), ("no-previous-findings",)
+            reasons = "The panel noted the respondent's long service to the party and took no further action."
+        decision = self._decision(culpability, harm, sanction, months, aggravating, mitigating, reasons)
+        return self._walk(
+            n,
+            respondent,
+            (allegation,),
+            received,
+            None,
+            members,
+            decision,
+            pattern=pattern,
+            long_suspension=pattern == "harsh",
+            complainant_is_organisation=pattern == "harsh",
+        )
+
+    def _ordinary_case(
+        self, n: int, respondent: MemberSpec, target: Stage | None, members: Sequence[MemberSpec]
+    ) -> CaseSpec:
+        weights = {"minor": 5, "moderate": 4, "serious": 3, "grave": 1}
+        clause = self.rng.choices(self.rb.clauses, weights=[weights[c.seriousness] for c in self.rb.clauses])[0]
+        clauses = [clause]
+        if self.rng.random() < 0.15:
+            second = self.rng.choice([c for c in self.rb.clauses if c.category == clause.category] or [clause])
+            if second.id != clause.id:
+                clauses.append(second)
+        received = self._received(30 if target else 400)
+        allegations = tuple(
+            AllegationSpec(
+                c.id,
+                self._text(self.rng.choice(PARTICULARS[c.category])),
+                max(self.earliest, (received - timedelta(days=self.rng.randrange(1, 60))).date()),
+            )
+            for c in clauses
+        )
+        seriousness = max((c.seriousness for c in clauses), key=self.rb.seriousness_rank)
+        culpability, harm = self.rng.choice(ASSESSMENTS[seriousness])
+        g = guideline(self.rb, culpability, harm)
+        rank = self.rb.sanction_rank(g.starting_point)
+        step = self.rng.choices([-1, 0, 1], weights=[15, 70, 15])[0]
+        low, high = self.rb.sanction_rank(g.lowest), self.rb.sanction_rank(g.highest)
+        sanction = self.rb.sanctions[min(high, max(low, rank + step))].id
+        aggravating = (self.rng.choice(self.rb.guidelines.aggravating).id,) if step > 0 else ()
+        mitigating = (self.rng.choice(self.rb.guidelines.mitigating).id,) if step < 0 else ()
+        months = self.rng.choice([3, 6, 12]) if self.rb.sanction(sanction).time_limited else None
+        # Open cases are all still live on their allegations; some closed ones ended "not proven".
+        proven = target is not None or self.rng.random() > 0.1
+        if proven:
+            reasons = (
+                f"The panel found the allegation proven on the evidence. It assessed culpability as {culpability} "
+                f"and harm as {harm}; the guideline starting point is {g.starting_point}"
+                + (", adjusted for the factors recorded." if step else ", and nothing justified moving from it.")
+            )
+            decision = self._decision(culpability, harm, sanction, months, aggravating, mitigating, reasons)
+        else:
+            decision = DecisionSpec(
+                kind=DecisionKind.FIRST_INSTANCE,
+                body_kind="",
+                decided_at=datetime.min.replace(tzinfo=UTC),
+                sanction="no-action",
+                proven=False,
+                reasons="The panel found the allegation not proven: the evidence did not establish the conduct.",
+            )
+        return self._walk(n, respondent, allegations, received, target, members, decision)
+
+    def _decision(self, culpability, harm, sanction, months, aggravating, mitigating, reasons) -> DecisionSpec:
+        return DecisionSpec(
+            kind=DecisionKind.FIRST_INSTANCE,
+            body_kind="",
+            decided_at=datetime.min.replace(tzinfo=UTC),
+            sanction=sanction,
+            proven=True,
+            suspension_months=months,
+            culpability=culpability,
+            harm=harm,
+            aggravating=tuple(aggravating),
+            mitigating=tuple(mitigating),
+            guideline=guideline(self.rb, culpability, harm),
+            reasons=reasons,
+        )
+
+    def _path(self, target: Stage | None, pattern: str) -> tuple[list[Stage], str]:
+        """The stages a case passes through, ending where it stands today, and how it closed."""
+        if target is None:
+            roll = self.rng.random()
+            if not pattern and roll < 0.12:
+                return [Stage.RECEIVED, Stage.TRIAGE, Stage.DISMISSED], "dismissed"
+            if not pattern and roll < 0.15:
+                cut = self.rng.randrange(2, 6)
+                return [*FIRST_INSTANCE_PATH[:cut], Stage.CLOSED], "withdrawn"
+            path = list(FIRST_INSTANCE_PATH)
+            if self.rng.random() < 0.1:
+                path[4] = Stage.RESPONSE_TIME_ELAPSED
+            appealed = self.rng.random() < (0.5 if pattern == "harsh" else 0.15)
+            return (path + APPEAL_PATH if appealed else [*path, Stage.CLOSED]), "decided"
+        if target == Stage.DISMISSED:
+            return [Stage.RECEIVED, Stage.TRIAGE, Stage.DISMISSED], "dismissed"
+        full = (
+            [*FIRST_INSTANCE_PATH[:4], target]
+            if target == Stage.RESPONSE_TIME_ELAPSED
+            else [*FIRST_INSTANCE_PATH, *APPEAL_PATH]
+        )
+        return full[: full.index(target) + 1], ""
+
+    def _walk(
+        self,
+        n: int,
+        respondent: MemberSpec,
+        allegations: tuple[AllegationSpec, ...],
+        received: datetime,
+        target: Stage | None,
+        members: Sequence[MemberSpec],
+        decision: DecisionSpec,
+        *,
+        pattern: str = "",
+        long_suspension: bool = False,
+        complainant_is_organisation: bool = False,
+    ) -> CaseSpec:
+        rng, rb = self.rng, self.rb
+        path, ending = self._path(target, pattern)
+        if not decision.proven and ending == "decided" and Stage.APPEAL_LODGED in path:
+            path = [*FIRST_INSTANCE_PATH, Stage.CLOSED]
+        offices = respondent.offices_on(allegations[0].conduct_date)
+        routing = route(rb, [a.clause for a in allegations], offices)
+        kind, c_member, c_name, c_email = self._complainant(respondent, members, complainant_is_organisation)
+        source = (
+            CaseSource.STAFF
+            if kind == ComplainantKind.ORGANISATION
+            else rng.choice([CaseSource.WEB_FORM, CaseSource.EMAIL, CaseSource.LETTER, CaseSource.REFERRAL])
+        )
+
+        # Dates of each stage. Open cases are placed so that their current stage began recently.
+        gaps = []
+        for stage in path[:-1]:
+            lo, hi = STAGE_DAYS[stage]
+            if stage == Stage.INVESTIGATION and long_suspension:
+                lo, hi = 120, 240  # the months-long "administrative suspension" of the pattern
+            if stage == Stage.NOTICE_ISSUED and path[path.index(stage) + 1] == Stage.RESPONSE_TIME_ELAPSED:
+                lo = hi = rb.time_limits.respond_days + 1
+            gaps.append(rng.randint(lo, hi))
+        if target is not None:
+            latest_start = datetime.combine(self.today, time(9), tzinfo=UTC) - timedelta(days=sum(gaps))
+            received = latest_start - timedelta(days=rng.randrange(1, 45))
+        stage_at = [received]
+        for gap in gaps:
+            stage_at.append(stage_at[-1] + timedelta(days=gap, minutes=rng.randrange(30, 300)))
+
+        events: list[EventSpec] = [
+            EventSpec(
+                received,
+                EventKind.OPENED,
+                self.staff["case_officer"],
+                f"Complaint received ({CaseSource(source).label.lower()}).",
+                "",
+                Stage.RECEIVED,
+            ),
+            EventSpec(received, EventKind.ROUTED, self.staff["system"], routing.reason),
+        ]
+        decisions: list[DecisionSpec] = []
+        sanction = ""
+        for prev, stage, at in zip(path[:-1], path[1:], stage_at[1:], strict=True):
+            summary = self._stage_summary(stage, ending)
+            events.append(EventSpec(at, EventKind.STAGE_CHANGED, self._actor(stage), summary, prev, stage))
+            if stage == Stage.NOTICE_ISSUED:
+                events.append(
+                    EventSpec(
+                        at,
+                        EventKind.NOTICE_ISSUED,
+                        self.staff["case_officer"],
+                        "Notice of allegations and evidence sent to the respondent.",
+                    )
+                )
+            elif stage == Stage.RESPONSE_RECEIVED:
+                events.append(
+                    EventSpec(
+                        at,
+                        EventKind.RESPONSE_RECEIVED,
+                        respondent.name,
+                        "The respondent answered the allegations in writing.",
+                    )
+                )
+            elif stage == Stage.DECIDED:
+                first = DecisionSpec(**{**decision.__dict__, "decided_at": at, "body_kind": routing.body_id})
+                decisions.append(first)
+                sanction = first.sanction
+                events.append(
+                    EventSpec(
+                        at,
+                        EventKind.DECISION_RECORDED,
+                        "Hearing panel",
+                        f"Decision: {rb.sanction(sanction).name}. {first.reasons}",
+                    )
+                )
+            elif stage == Stage.APPEAL_LODGED:
+                events.append(
+                    EventSpec(
+                        at,
+                        EventKind.APPEAL_LODGED,
+                        respondent.name,
+                        "Appeal lodged on the ground that the sanction is disproportionate.",
+                    )
+                )
+            elif stage == Stage.APPEAL_DECIDED:
+                appeal = self._appeal(decisions[0], at, pattern)
+                decisions.append(appeal)
+                sanction = appeal.sanction
+                events.append(
+                    EventSpec(
+                        at,
+                        EventKind.APPEAL_DECIDED,
+                        "Appeals panel",
+                        f"{AppealResult(appeal.appeal_result).label}. {appeal.reasons}",
+                    )
+                )
+            elif stage in (Stage.CLOSED, Stage.DISMISSED):
+                events.append(EventSpec(at, EventKind.CLOSED, self.staff["case_officer"], summary))
+
+        suspensions = self._suspensions(path, stage_at, long_suspension, routing)
+        for s in suspensions:
+            events.append(
+                EventSpec(
+                    s.imposed_at,
+                    EventKind.INTERIM_SUSPENSION_IMPOSED,
+                    s.decision_maker,
+                    f"Interim suspension imposed: {s.reasons} Review by {s.review_by:%d %B %Y}.",
+                )
+            )
+            if s.lifted_at:
+                events.append(
+                    EventSpec(
+                        s.lifted_at,
+                        EventKind.INTERIM_SUSPENSION_LIFTED,
+                        s.decision_maker,
+                        f"Interim suspension lifted: {s.lift_reason}",
+                    )
+                )
+        evidence = self._evidence(path, stage_at, pattern)
+        for e in evidence:
+            events.append(
+                EventSpec(
+                    e.added_at, EventKind.EVIDENCE_ADDED, self.staff["investigator"], f"Evidence added: {e.description}"
+                )
+            )
+        events.sort(key=lambda e: e.at)
+
+        closed = path[-1] in (Stage.CLOSED, Stage.DISMISSED)
+        return CaseSpec(
+            reference=f"pending-{n}",
+            respondent=respondent.number,
+            complainant_kind=kind,
+            complainant_member=c_member,
+            complainant_name=c_name,
+            complainant_email=c_email,
+            source=source,
+            received_at=received,
+            routing=routing,
+            respondent_offices=offices,
+            allegations=allegations,
+            stage=path[-1],
+            stage_entered_at=stage_at[-1],
+            events=tuple(events),
+            decisions=tuple(decisions),
+            suspensions=tuple(suspensions),
+            evidence=tuple(evidence),
+            outcome=sanction if closed or Stage.DECIDED in path else "",
+            closed_at=stage_at[-1] if closed else None,
+            closure_reason={
+                "dismissed": "No case to answer.",
+                "withdrawn": "Withdrawn by the complainant.",
+                "decided": "Decided.",
+            }.get(ending, "")
+            if closed
+            else "",
+            pattern=pattern,
+        )
+
+    def _actor(self, stage: Stage) -> str:
+        if stage in (Stage.DECIDED, Stage.HEARING):
+            return "Hearing panel"
+        if stage in (Stage.APPEAL_DECIDED,):
+            return "Appeals panel"
+        if stage == Stage.INVESTIGATION:
+            return self.staff["investigator"]
+        return self.staff["case_officer"]
+
+    def _stage_summary(self, stage: Stage, ending: str) -> str:
+        if stage == Stage.DISMISSED:
+            return "Dismissed at triage: the conduct described would not breach the rules even if proven."
+        if stage == Stage.CLOSED:
+            return {"withdrawn": "The complainant withdrew the complaint; the case is closed."}.get(
+                ending, "Case closed."
+            )
+        if stage == Stage.RESPONSE_TIME_ELAPSED:
+            return "The time to respond to the notice elapsed without a response."
+        return f"Moved to {stage.label.lower()}."
+
+    def _appeal(self, first: DecisionSpec, at: datetime, pattern: str) -> DecisionSpec:
+        rb = self.rb
+        if pattern == "harsh":
+            result = self.rng.choice([AppealResult.OVERTURNED, AppealResult.VARIED])
+        else:
+            result = self.rng.choices(
+                [AppealResult.DISMISSED, AppealResult.VARIED, AppealResult.OVERTURNED], weights=[70, 20, 10]
+            )[0]
+        rank = rb.sanction_rank(first.sanction)
+        if result == AppealResult.OVERTURNED:
+            sanction, reasons = "no-action", "The appeals panel found the original decision could not stand."
+        elif result == AppealResult.VARIED and rank > 0:
+            sanction, reasons = rb.sanctions[rank - 1].id, "The appeals panel reduced the sanction as disproportionate."
+        else:
+            result = AppealResult.DISMISSED
+            sanction, reasons = first.sanction, "The appeals panel found no ground made out."
+        months = first.suspension_months if rb.sanction(sanction).time_limited else None
+        return DecisionSpec(
+            **{
+                **first.__dict__,
+                "kind": DecisionKind.APPEAL,
+                "body_kind": "appeals-panel",
+                "decided_at": at,
+                "sanction": sanction,
+                "suspension_months": months,
+                "reasons": reasons,
+                "appeal_result": result,
+                "departure_reason": "",
+            }
+        )
+
+    def _suspensions(
+        self, path: list[Stage], stage_at: list[datetime], long_suspension: bool, routing: Routing
+    ) -> list[SuspensionSpec]:
+        if Stage.INVESTIGATION not in path:
+            return []
+        if not long_suspension and (routing.seriousness not in ("serious", "grave") or self.rng.random() > 0.3):
+            return []
+        start = stage_at[path.index(Stage.INVESTIGATION)] + timedelta(hours=2)
+        review_days = self.rb.time_limits.interim_suspension_review_days
+        ends_at = Stage.DECIDED if Stage.DECIDED in path else None
+        lifted = stage_at[path.index(ends_at)] if ends_at else None
+        if long_suspension:
+            reasons = "Suspended pending investigation given the public nature of the posts."
+            lift = "Lifted on the decision."
+        else:
+            reasons = "The allegation is serious and witnesses are fellow branch members."
+            lift = "Lifted on the decision, as the risk to the investigation has passed."
+        return [
+            SuspensionSpec(
+                imposed_at=start,
+                decision_maker="Central Complaints Unit",
+                criterion="risk to the investigation" if not long_suspension else "reputational risk",
+                reasons=reasons,
+                restricts="Holding office and attending party meetings.",
+                review_by=(start + timedelta(days=review_days)).date(),
+                lifted_at=lifted,
+                lift_reason=lift if lifted else "",
+            )
+        ]
+
+    def _evidence(self, path: list[Stage], stage_at: list[datetime], pattern: str) -> list[EvidenceSpec]:
+        if Stage.INVESTIGATION not in path:
+            return []
+        at = stage_at[path.index(Stage.INVESTIGATION)]
+        items = []
+        for i in range(self.rng.randint(1, 3)):
+            monitored = pattern == "harsh" and i == 0
+            kind = self.rng.choice(
+                [EvidenceKind.SCREENSHOT, EvidenceKind.DOCUMENT, EvidenceKind.EMAIL, EvidenceKind.WITNESS_STATEMENT]
+            )
+            if monitored:
+                kind = EvidenceKind.SCREENSHOT
+            content = f"{self.seed}:{at.isoformat()}:{i}".encode()
+            items.append(
+                EvidenceSpec(
+                    kind=kind,
+                    description={
+                        EvidenceKind.SCREENSHOT: "Screenshot of the post complained of.",
+                        EvidenceKind.DOCUMENT: "Minutes of the meeting concerned.",
+                        EvidenceKind.EMAIL: "Email from the complainant describing the incident.",
+                        EvidenceKind.WITNESS_STATEMENT: "Statement of a member who was present.",
+                    }[kind],
+                    provenance=Provenance.MONITORING
+                    if monitored
+                    else self.rng.choice(
+                        [
+                            Provenance.COMPLAINANT,
+                            Provenance.COMPLAINANT,
+                            Provenance.STAFF_PUBLIC_SOURCE,
+                            Provenance.INTERNAL_RECORD,
+                        ]
+                    ),
+                    attribution=Attribution.UNVERIFIED
+                    if monitored
+                    else (Attribution.ADMITTED if kind == EvidenceKind.SCREENSHOT else Attribution.NOT_APPLICABLE),
+                    added_at=at + timedelta(hours=i + 1),
+                    source_url="https://social.example.net/post/" + hashlib.sha1(content).hexdigest()[:12]  # noqa: S324
+                    if kind == EvidenceKind.SCREENSHOT
+                    else "",
+                    captured_at=at - timedelta(days=1) if kind == EvidenceKind.SCREENSHOT else None,
+                    attribution_method=""
+                    if monitored
+                    else ("Admitted by the respondent in interview." if kind == EvidenceKind.SCREENSHOT else ""),
+                    sha256=hashlib.sha256(content).hexdigest(),
+                    size=len(content) * 1000 + self.rng.randrange(1000),
+                    media_type={
+                        EvidenceKind.SCREENSHOT: "image/png",
+                        EvidenceKind.DOCUMENT: "application/pdf",
+                        EvidenceKind.EMAIL: "message/rfc822",
+                        EvidenceKind.WITNESS_STATEMENT: "application/pdf",
+                    }[kind],
+                    admissibility=Admissibility.ADMITTED
+                    if not monitored or pattern == "harsh"
+                    else Admissibility.PENDING,
+                )
+            )
+        return items
+
+
+def plan_demo(rulebook: Rulebook, *, seed: int = 1, today: date, members: int = 5000, cases: int = 300) -> DemoPlan:
+    if members < 100:
+        raise ValueError("the demo needs at least 100 members")
+    if cases < 20:
+        raise ValueError("the demo needs at least 20 cases, to show every stage and the pattern")
+    planner = _Planner(rulebook, seed, today, members, cases)
+    branches = planner.branches()
+    member_specs = planner.members(branches)
+    case_specs = planner.cases(member_specs)
+    return DemoPlan(
+        seed=seed,
+        today=today,
+        regions=tuple(REGIONS),
+        branches=tuple(branches),
+        members=tuple(member_specs),
+        cases=tuple(case_specs),
+        staff_names=dict(planner.staff),
+    )

@@ -1,0 +1,63 @@
+"""Use cases that change the organisation's records: rulebook versions and bodies."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import transaction
+
+from fairhearing.organisation.models import Body, Branch, Region, RulebookVersion
+from fairhearing.procedure.rulebook import Level, Rulebook, RulebookInvalid, check_versions, load_rulebook
+
+
+@transaction.atomic
+def load_rulebook_version(source: str, *, actor=None) -> RulebookVersion:
+    """Store a rulebook version after checking it on its own and against every stored version.
+
+    Raises RulebookInvalid (listing every problem) and stores nothing if it does not pass.
+    """
+    rulebook = load_rulebook(source)
+    stored = [(f"stored version {v.version}", v.rulebook) for v in RulebookVersion.objects.select_for_update()]
+    problems = check_versions([*stored, ("this file", rulebook)])
+    if problems:
+        raise RulebookInvalid(problems)
+    version = RulebookVersion.objects.create(
+        organisation=rulebook.rulebook.organisation,
+        version=rulebook.version,
+        effective_from=rulebook.effective_from,
+        effective_until=rulebook.effective_until,
+        source=source,
+        sha256=hashlib.sha256(source.encode()).hexdigest(),
+        loaded_by=actor,
+    )
+    sync_bodies(rulebook)
+    return version
+
+
+@transaction.atomic
+def sync_bodies(rulebook: Rulebook) -> int:
+    """Make sure every rulebook body exists: national ones once, regional per region, local per branch.
+
+    Returns how many were created. Existing bodies are renamed to match the rulebook, never deleted: past cases
+    keep pointing at the body that handled them.
+    """
+    regions = list(Region.objects.all())
+    branches = list(Branch.objects.all())
+    created = 0
+    for body in rulebook.bodies:
+        scopes: list[tuple[str, dict]]
+        if body.level == Level.NATIONAL:
+            scopes = [(body.name, {})]
+        elif body.level == Level.REGIONAL:
+            scopes = [(f"{body.name}, {r.name}", {"region": r}) for r in regions]
+        else:
+            scopes = [(f"{body.name}, {b.name}", {"branch": b}) for b in branches]
+        for name, scope in scopes:
+            _, was_created = Body.objects.update_or_create(
+                kind=body.id,
+                region=scope.get("region"),
+                branch=scope.get("branch"),
+                defaults={"name": name, "level": body.level.value},
+            )
+            created += was_created
+    return created

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "fairhearing administration"
+admin.site.site_title = "fairhearing"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("fairhearing.web.urls")),
+]
