@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from faker import Faker
@@ -546,15 +546,6 @@ class _Planner:
         path, ending = self._path(target, pattern)
         if not decision.proven and ending == "decided" and Stage.APPEAL_LODGED in path:
             path = [*FIRST_INSTANCE_PATH, Stage.CLOSED]
-        offices = respondent.offices_on(allegations[0].conduct_date)
-        routing = route(rb, [a.clause for a in allegations], offices)
-        kind, c_member, c_name, c_email = self._complainant(respondent, members, complainant_is_organisation)
-        source = (
-            CaseSource.STAFF
-            if kind == ComplainantKind.ORGANISATION
-            else rng.choice([CaseSource.WEB_FORM, CaseSource.EMAIL, CaseSource.LETTER, CaseSource.REFERRAL])
-        )
-
         # Dates of each stage. Open cases are placed so that their current stage began recently.
         gaps = []
         for stage in path[:-1]:
@@ -566,10 +557,25 @@ class _Planner:
             gaps.append(rng.randint(lo, hi))
         if target is not None:
             latest_start = datetime.combine(self.today, time(9), tzinfo=UTC) - timedelta(days=sum(gaps))
-            received = latest_start - timedelta(days=rng.randrange(1, 45))
+            moved = latest_start - timedelta(days=rng.randrange(1, 45))
+            # The conduct keeps its distance from the complaint when the complaint is moved.
+            allegations = tuple(
+                replace(a, conduct_date=max(self.earliest, a.conduct_date + (moved.date() - received.date())))
+                for a in allegations
+            )
+            received = moved
         stage_at = [received]
         for gap in gaps:
             stage_at.append(stage_at[-1] + timedelta(days=gap, minutes=rng.randrange(30, 300)))
+
+        offices = respondent.offices_on(allegations[0].conduct_date)
+        routing = route(rb, [a.clause for a in allegations], offices)
+        kind, c_member, c_name, c_email = self._complainant(respondent, members, complainant_is_organisation)
+        source = (
+            CaseSource.STAFF
+            if kind == ComplainantKind.ORGANISATION
+            else rng.choice([CaseSource.WEB_FORM, CaseSource.EMAIL, CaseSource.LETTER, CaseSource.REFERRAL])
+        )
 
         events: list[EventSpec] = [
             EventSpec(

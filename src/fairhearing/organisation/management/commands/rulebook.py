@@ -12,6 +12,7 @@ INVALID = 2
 
 class Command(BaseCommand):
     help = "Check rulebook files, or load a rulebook version into the database."
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -22,9 +23,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options):
         if action == "check":
-            self.check(options["files"])
+            self.check_files(options["files"])
         else:
-            self.load(options["file"])
+            self.load_file(options["file"])
 
     def _read(self, name: str) -> str:
         try:
@@ -38,7 +39,7 @@ class Command(BaseCommand):
         noun = "problem" if len(problems) == 1 else "problems"
         raise CommandError(f"{len(problems)} {noun} found", returncode=INVALID)
 
-    def check(self, files: list[str]) -> None:
+    def check_files(self, files: list[str]) -> None:
         problems: list[str] = []
         valid: list[tuple[str, Rulebook]] = []
         for name in files:
@@ -58,7 +59,7 @@ class Command(BaseCommand):
                 f"{len(rb.jurisdiction)} jurisdiction rules, {len(rb.sanctions)} sanctions"
             )
 
-    def load(self, name: str) -> None:
+    def load_file(self, name: str) -> None:
         try:
             version = load_rulebook_version(self._read(name))
         except RulebookInvalid as exc:

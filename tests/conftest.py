@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from fairhearing.procedure.rulebook import Rulebook, load_rulebook
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "rulebooks" / "example-party.toml"
+
+
+@pytest.fixture(scope="session")
+def example_source() -> str:
+    return EXAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def example_rulebook(example_source: str) -> Rulebook:
+    return load_rulebook(example_source)
+
+
+@pytest.fixture
+def example_data(example_source: str) -> dict:
+    """The example rulebook as a fresh dict, for tests that break one thing in it."""
+    return tomllib.loads(example_source)

@@ -1,0 +1,168 @@
+"""Building the demo organisation in the database, and the `demo` command around it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+
+from fairhearing import config
+from fairhearing.accounts.models import User
+from fairhearing.accounts.roles import Role
+from fairhearing.cases.models import Case, Decision, DecisionKind, InterimSuspension, TimelineEvent
+from fairhearing.demo.build import DemoExists, build_demo, read_logins
+from fairhearing.demo.models import DemoBuild
+from fairhearing.organisation.models import Body, Member, OfficeHolding, PanelMember, Region
+from fairhearing.procedure.stages import Stage
+
+TODAY = date(2026, 11, 25)
+SMALL = {"seed": 3, "today": TODAY, "members": 600, "cases": 80}
+
+
+def snapshot() -> dict:
+    """Everything the demo wrote, by natural keys (no primary keys, no password hashes)."""
+    return {
+        "members": list(
+            Member.objects.order_by("membership_number").values_list(
+                "membership_number", "name", "email", "branch__code", "status", "joined"
+            )
+        ),
+        "offices": list(
+            OfficeHolding.objects.order_by("member__membership_number", "office").values_list(
+                "member__membership_number", "office", "since"
+            )
+        ),
+        "cases": list(
+            Case.objects.order_by("reference").values_list(
+                "reference",
+                "respondent__membership_number",
+                "complainant_kind",
+                "body__name",
+                "routing_reason",
+                "stage",
+                "received_at",
+                "outcome",
+                "closed_at",
+            )
+        ),
+        "events": list(
+            TimelineEvent.objects.order_by("case__reference", "at", "kind", "summary").values_list(
+                "case__reference", "at", "kind", "actor_label", "summary"
+            )
+        ),
+        "decisions": list(
+            Decision.objects.order_by("case__reference", "decided_at").values_list(
+                "case__reference", "kind", "body__name", "sanction", "culpability", "harm", "reasons"
+            )
+        ),
+        "panels": sorted(
+            Decision.panel.through.objects.values_list("decision__case__reference", "panelmember__member__name")
+        ),
+        "users": sorted(User.objects.values_list("username", "member__membership_number")),
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_seed_builds_the_same_organisation(example_source):
+    build_demo(example_source, **SMALL)
+    first = snapshot()
+    call_command("flush", interactive=False, verbosity=0)
+    build_demo(example_source, **SMALL)
+    assert snapshot() == first
+    assert len(first["members"]) == 600 and len(first["cases"]) == 80
+
+
+@pytest.mark.django_db
+def test_demo_contents(example_source):
+    plan, logins = build_demo(example_source, **SMALL)
+    assert Region.objects.count() == len(plan.regions)
+    assert set(Case.objects.values_list("stage", flat=True)) == {s.value for s in Stage}
+    assert TimelineEvent.objects.filter(kind="opened").count() == 80
+    assert InterimSuspension.objects.exists()
+    # Every case's body is the instance for the respondent: a regional office in the respondent's own region.
+    for case in Case.objects.filter(body__kind="regional-office").select_related("body", "respondent__branch"):
+        assert case.body.region_id == case.respondent.branch.region_id
+    # Every hearing body has enough seated members to form a quorate panel.
+    for body in Body.objects.filter(kind__in=["national-disputes-panel", "appeals-panel"]):
+        assert PanelMember.objects.filter(body=body).count() >= 3
+    assert DemoBuild.objects.get().seed == 3
+
+
+@pytest.mark.django_db
+def test_the_pattern_is_in_the_database(example_source):
+    build_demo(example_source, **SMALL)
+    first_instance = Decision.objects.filter(kind=DecisionKind.FIRST_INSTANCE)
+    # Ordinary members suspended for minor conduct, against a guideline that said at most a warning.
+    harsh = first_instance.filter(
+        case__respondent_offices=[], case__seriousness="minor", sanction="suspension", guideline_highest="warning"
+    )
+    # Senior office holders with serious or grave conduct, no action, against a guideline of suspension or more.
+    graver = first_instance.filter(case__seriousness__in=["serious", "grave"], sanction="no-action").exclude(
+        guideline_lowest__in=["", "no-action"]
+    )
+    # Offices are those held at the time of the conduct, as recorded on the case.
+    lenient = [d for d in graver.select_related("case") if {"mp", "national-officer"} & set(d.case.respondent_offices)]
+    assert harsh.count() >= 5
+    assert len(lenient) >= 5
+    # ...surrounded by ordinary decisions that sit inside their guideline range.
+    assert first_instance.exclude(culpability="").count() > 3 * (harsh.count() + len(lenient))
+
+
+@pytest.mark.django_db
+def test_staff_of_every_role_can_log_in_with_the_printed_passwords(example_source):
+    _, logins = build_demo(example_source, **SMALL)
+    roles_seen = set()
+    for login in logins:
+        user = authenticate(username=login.username, password=login.password)
+        assert user is not None, login.username
+        roles_seen |= user.roles()
+    assert roles_seen == set(Role)
+    member = User.objects.get(username="member")
+    assert Case.objects.filter(respondent=member.member).exclude(stage__in=["closed", "dismissed"]).exists()
+    assert User.objects.get(username="admin").is_superuser
+    assert not User.objects.get(username="caseofficer").is_staff  # the Django admin is for administrators only
+
+
+@pytest.mark.django_db
+def test_building_over_an_organisation_is_refused(example_source):
+    build_demo(example_source, **SMALL)
+    with pytest.raises(DemoExists):
+        build_demo(example_source, **SMALL)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_command_builds_once_then_says_it_exists(capsys):
+    call_command("demo", "--no-serve", "--members", "300", "--cases", "40", "--today", "2026-11-25")
+    out = capsys.readouterr().out
+    assert "Built in" in out and "admin" in out and "caseofficer" in out
+    logins = read_logins(config.data_dir() / "demo-logins.txt")
+    assert {lg.username for lg in logins} >= {"admin", "caseofficer", "oversight", "dpo", "member"}
+    assert (config.data_dir() / "demo-logins.txt").stat().st_mode & 0o077 == 0
+
+    call_command("demo", "--no-serve")
+    out = capsys.readouterr().out
+    assert "The demo already exists" in out
+    assert logins[0].password in out  # the log-ins are shown again
+    assert Member.objects.count() == 300
+
+    call_command("demo", "--no-serve", "--reset", "--members", "200", "--cases", "30")
+    assert Member.objects.count() == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reset_never_erases_an_organisation_that_is_not_a_demo(example_source):
+    build_demo(example_source, **SMALL)
+    DemoBuild.objects.all().delete()  # as if these were a real organisation's members
+    with pytest.raises(CommandError, match="not a demo: refusing to erase it"):
+        call_command("demo", "--no-serve", "--reset")
+    assert Member.objects.count() == 600
+
+
+@pytest.mark.django_db
+def test_counts_by_stage_are_spread(example_source):
+    build_demo(example_source, **SMALL)
+    by_stage = dict(Case.objects.values_list("stage").annotate(n=Count("id")).order_by())
+    assert by_stage["closed"] > by_stage.get("received", 0)

@@ -1,0 +1,71 @@
+"""The `fairhearing` command as a user runs it."""
+
+from __future__ import annotations
+
+import tomllib
+
+import tomli_w
+
+from tests.conftest import EXAMPLE
+from tests.helpers import run_cli
+
+
+def test_help_lists_the_commands(tmp_path):
+    result = run_cli("--help", data_dir=tmp_path)
+    assert result.returncode == 0
+    for command in ("demo", "serve", "rulebook", "manage"):
+        assert command in result.stdout
+
+
+def test_unknown_command_exits_2(tmp_path):
+    result = run_cli("frobnicate", data_dir=tmp_path)
+    assert result.returncode == 2
+    assert "unknown command 'frobnicate'" in result.stderr
+
+
+def test_check_example_rulebook_exits_0(tmp_path):
+    result = run_cli("rulebook", "check", str(EXAMPLE), data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "OK - Example Party rulebook 2022.1" in result.stdout
+
+
+def test_check_names_every_problem_and_exits_2(tmp_path):
+    data = tomllib.loads(EXAMPLE.read_text())
+    data["bodies"][1]["appeals_to"] = "ncc-appeals"
+    data["clauses"][1]["id"] = data["clauses"][0]["id"]
+    data["guidelines"]["grid"][0]["starting_point"] = "banishment"
+    broken = tmp_path / "broken.toml"
+    broken.write_text(tomli_w.dumps(data))
+
+    result = run_cli("rulebook", "check", str(broken), data_dir=tmp_path)
+
+    assert result.returncode == 2
+    assert f"{broken}: bodies[1].appeals_to: no body 'ncc-appeals'" in result.stderr
+    assert f"{broken}: clauses[1].id: duplicate clause id '2.1'" in result.stderr
+    assert f"{broken}: guidelines.grid[0].starting_point: 'banishment' is not in the sanction list" in result.stderr
+    assert "3 problems found" in result.stderr
+
+
+def test_check_several_versions_finds_overlapping_dates(tmp_path):
+    data = tomllib.loads(EXAMPLE.read_text())
+    data["rulebook"]["version"] = "2024.1"
+    data["rulebook"]["effective_from"] = data["rulebook"]["effective_from"].replace(year=2024)
+    later = tmp_path / "later.toml"
+    later.write_text(tomli_w.dumps(data))
+
+    result = run_cli("rulebook", "check", str(EXAMPLE), str(later), data_dir=tmp_path)
+
+    assert result.returncode == 2
+    assert f"{later}: rulebook.effective_from: version '2024.1' overlaps version '2022.1'" in result.stderr
+
+
+def test_check_unreadable_file_exits_2(tmp_path):
+    result = run_cli("rulebook", "check", str(tmp_path / "missing.toml"), data_dir=tmp_path)
+    assert result.returncode == 2
+    assert "cannot read the file" in result.stderr
+
+
+def test_manage_passes_through_to_django(tmp_path):
+    result = run_cli("manage", "check", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
