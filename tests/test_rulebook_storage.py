@@ -39,14 +39,14 @@ def test_versions_are_stored_and_chosen_by_conduct_date(example_source):
 
 def test_an_overlapping_version_is_refused_and_nothing_is_stored(example_source):
     load_rulebook_version(example_source)
-    with pytest.raises(RulebookInvalid, match="overlaps version '2022.1'"):
+    with pytest.raises(RulebookInvalid, match=r"overlaps version '2022\.1'"):
         load_rulebook_version(_version(example_source, "2024.1", date(2024, 1, 1)))
     assert list(RulebookVersion.objects.values_list("version", flat=True)) == ["2022.1"]
 
 
 def test_the_same_version_twice_is_refused(example_source):
     load_rulebook_version(example_source)
-    with pytest.raises(RulebookInvalid, match="version '2022.1' also in"):
+    with pytest.raises(RulebookInvalid, match=r"version '2022\.1' also in"):
         load_rulebook_version(example_source)
 
 

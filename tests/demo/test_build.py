@@ -77,7 +77,7 @@ def test_the_same_seed_builds_the_same_organisation(example_source):
 
 @pytest.mark.django_db
 def test_demo_contents(example_source):
-    plan, logins = build_demo(example_source, **SMALL)
+    plan, _ = build_demo(example_source, **SMALL)
     assert Region.objects.count() == len(plan.regions)
     assert set(Case.objects.values_list("stage", flat=True)) == {s.value for s in Stage}
     assert TimelineEvent.objects.filter(kind="opened").count() == 80

@@ -37,7 +37,7 @@ def test_seriousness_is_that_of_the_gravest_clause(example_rulebook):
 
 
 def test_unknown_clause_or_no_clause_is_refused(example_rulebook):
-    with pytest.raises(ValueError, match="no clause '99.9'"):
+    with pytest.raises(ValueError, match=r"no clause '99\.9'"):
         route(example_rulebook, ["99.9"], [])
     with pytest.raises(ValueError, match="at least one alleged clause"):
         route(example_rulebook, [], [])

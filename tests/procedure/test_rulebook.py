@@ -29,8 +29,7 @@ def test_example_rulebook_is_valid(example_rulebook):
         "branch-executive",
         "appeals-panel",
     }
-    assert [s.id for s in rb.sanctions][0] == "no-action"
-    assert [s.id for s in rb.sanctions][-1] == "expulsion"
+    assert (rb.sanctions[0].id, rb.sanctions[-1].id) == ("no-action", "expulsion")
     assert rb.time_limits.respond_days >= MIN_RESPOND_DAYS
     assert rb.body("constitutional-committee").has(Power.EXPEL)
     # Every culpability x harm cell is there, so any assessment has a guideline.
