@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 DEFAULT_TIME_ZONE = "Europe/London"
@@ -26,7 +27,7 @@ def database_url() -> str:
     return os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir() / 'fairhearing.sqlite3'}"
 
 
-def _read_or_create_secret(name: str, make: callable) -> str:  # type: ignore[valid-type]
+def _read_or_create_secret(name: str, make: Callable[[], str]) -> str:
     """Read a generated secret from the data directory, creating it (owner-only) on first use."""
     path = ensure_data_dir() / name
     try:

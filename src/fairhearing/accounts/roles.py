@@ -11,6 +11,3 @@ class Role(models.TextChoices):
     DATA_PROTECTION_OFFICER = "data_protection_officer", "Data protection officer"
     ADMINISTRATOR = "administrator", "Administrator"
     MEMBER = "member", "Member"
-
-
-STAFF_ROLES = frozenset(Role) - {Role.MEMBER}

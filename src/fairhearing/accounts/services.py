@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from fairhearing.accounts.models import User
-from fairhearing.accounts.roles import STAFF_ROLES, Role
+from fairhearing.accounts.roles import Role
 
 
 def ensure_role_groups() -> dict[Role, Group]:
@@ -42,7 +42,3 @@ def create_user(
     user.save()
     user.groups.set([groups[r] for r in roles])
     return user
-
-
-def is_staff_role(role: Role) -> bool:
-    return role in STAFF_ROLES

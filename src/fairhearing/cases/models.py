@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from fairhearing.organisation.models import Body, Member, RulebookVersion
-from fairhearing.procedure.stages import CLOSED_STAGES, Stage
+from fairhearing.procedure.stages import Stage
 
 STAGE_CHOICES = [(s.value, s.label) for s in Stage]
 
@@ -23,11 +23,6 @@ class CaseSource(models.TextChoices):
     REFERRAL = "referral", "Referral by a party body"
     STAFF = "staff", "Raised by staff"
     IMPORT = "import", "Imported historical record"
-
-
-class CaseQuerySet(models.QuerySet):
-    def open(self):
-        return self.exclude(stage__in=[s.value for s in CLOSED_STAGES])
 
 
 class Case(models.Model):
@@ -56,8 +51,6 @@ class Case(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     closure_reason = models.CharField(max_length=200, blank=True)
 
-    objects = CaseQuerySet.as_manager()
-
     class Meta:
         ordering = ["-received_at"]
         indexes = [
@@ -78,18 +71,6 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference
-
-    @property
-    def stage_enum(self) -> Stage:
-        return Stage(self.stage)
-
-    @property
-    def complainant_label(self) -> str:
-        if self.complainant_kind == ComplainantKind.MEMBER and self.complainant_member:
-            return self.complainant_member.name
-        if self.complainant_kind == ComplainantKind.ORGANISATION:
-            return "The organisation"
-        return self.complainant_name
 
 
 class Allegation(models.Model):

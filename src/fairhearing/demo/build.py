@@ -35,7 +35,7 @@ from fairhearing.organisation.models import (
 )
 from fairhearing.organisation.selectors import body_key
 from fairhearing.organisation.services import load_rulebook_version
-from fairhearing.procedure.rulebook import Power, Rulebook
+from fairhearing.procedure.rulebook import Power, Rulebook, load_rulebook
 
 BATCH = 2000
 
@@ -55,8 +55,6 @@ class DemoExists(Exception):
 def build_demo(
     rulebook_source: str, *, seed: int, today: date, members: int, cases: int
 ) -> tuple[DemoPlan, list[Login]]:
-    from fairhearing.procedure.rulebook import load_rulebook
-
     plan = plan_demo(load_rulebook(rulebook_source), seed=seed, today=today, members=members, cases=cases)
     return plan, write_plan(plan, rulebook_source)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from faker import Faker
@@ -276,7 +276,6 @@ class DemoPlan:
     branches: tuple[tuple[str, str, str], ...]  # (code, name, region code)
     members: tuple[MemberSpec, ...]
     cases: tuple[CaseSpec, ...]
-    staff_names: dict[str, str] = field(default_factory=dict)
 
 
 def _at(day: date, rng: random.Random) -> datetime:
@@ -862,5 +861,4 @@ def plan_demo(rulebook: Rulebook, *, seed: int = 1, today: date, members: int = 
         branches=tuple(branches),
         members=tuple(member_specs),
         cases=tuple(case_specs),
-        staff_names=dict(planner.staff),
     )

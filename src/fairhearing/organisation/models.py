@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -59,10 +57,6 @@ class Member(models.Model):
     @property
     def region(self) -> Region:
         return self.branch.region
-
-    def offices_on(self, day: date) -> list[str]:
-        """Office ids held on `day`: a case looks at the offices held when the conduct happened."""
-        return sorted(h.office for h in self.offices.all() if h.since <= day and (h.until is None or day <= h.until))
 
 
 class OfficeHolding(models.Model):

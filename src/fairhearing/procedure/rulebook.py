@@ -46,6 +46,21 @@ class Power(StrEnum):
     EXPEL = "expel"
     HEAR_APPEALS = "hear_appeals"
 
+    @property
+    def label(self) -> str:
+        return POWER_LABELS[self]
+
+
+POWER_LABELS = {
+    Power.TRIAGE: "triage complaints",
+    Power.INVESTIGATE: "investigate",
+    Power.INTERIM_SUSPEND: "impose interim suspensions",
+    Power.HEAR: "hold hearings",
+    Power.SANCTION: "impose sanctions",
+    Power.EXPEL: "expel",
+    Power.HEAR_APPEALS: "hear appeals",
+}
+
 
 class _Item(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -217,9 +232,6 @@ class Rulebook(_Item):
 
     def seriousness_rank(self, seriousness_id: str) -> int:
         return self._seriousness_rank[seriousness_id]
-
-    def office(self, office_id: str) -> Office:
-        return next(o for o in self.offices if o.id == office_id)
 
 
 @dataclass(frozen=True, order=True)
