@@ -166,3 +166,11 @@ def test_counts_by_stage_are_spread(example_source):
     build_demo(example_source, **SMALL)
     by_stage = dict(Case.objects.values_list("stage").annotate(n=Count("id")).order_by())
     assert by_stage["closed"] > by_stage.get("received", 0)
+
+
+@pytest.mark.django_db
+def test_demo_refuses_sizes_too_small_to_be_useful_and_writes_nothing():
+    with pytest.raises(CommandError, match="at least 100 members"):
+        call_command("demo", "--no-serve", "--members", "10")
+    assert not Member.objects.exists()
+    assert not DemoBuild.objects.exists()

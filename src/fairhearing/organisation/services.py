@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from fairhearing.organisation.models import Body, Branch, Region, RulebookVersion
 from fairhearing.procedure.rulebook import Level, Rulebook, RulebookInvalid, check_versions, load_rulebook
@@ -17,7 +17,8 @@ def load_rulebook_version(source: str, *, actor=None) -> RulebookVersion:
     Raises RulebookInvalid (listing every problem) and stores nothing if it does not pass.
     """
     rulebook = load_rulebook(source)
-    stored = [(f"stored version {v.version}", v.rulebook) for v in RulebookVersion.objects.select_for_update()]
+    _serialise_rulebook_loads()
+    stored = [(f"stored version {v.version}", v.rulebook) for v in RulebookVersion.objects.all()]
     problems = check_versions([*stored, ("this file", rulebook)])
     if problems:
         raise RulebookInvalid(problems)
@@ -32,6 +33,15 @@ def load_rulebook_version(source: str, *, actor=None) -> RulebookVersion:
     )
     sync_bodies(rulebook)
     return version
+
+
+def _serialise_rulebook_loads() -> None:
+    """Two loads at once must not both pass the overlap check. SQLite already serialises writers (IMMEDIATE
+    transactions); on PostgreSQL a row lock cannot help while the table is empty, so take an advisory lock that
+    is released when the transaction ends."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('fairhearing.rulebook_load'))")
 
 
 @transaction.atomic
