@@ -26,7 +26,7 @@ def test_unknown_command_exits_2(tmp_path):
 def test_check_example_rulebook_exits_0(tmp_path):
     result = run_cli("rulebook", "check", str(EXAMPLE), data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "OK - Example Party rulebook 2022.1" in result.stdout
+    assert "OK - Example Party rulebook 2022.1, in force from 1 January 2022: 25 clauses" in result.stdout
 
 
 def test_check_names_every_problem_and_exits_2(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
+from fairhearing.formatting import long_date
 from fairhearing.organisation.models import Body, Member, RulebookVersion
 from fairhearing.procedure.errors import ActionRefused
 from fairhearing.procedure.rulebook import Level, Rulebook, load_rulebook
@@ -25,7 +26,7 @@ def rulebook_version_on(day: date) -> RulebookVersion:
     """The stored version in force on `day` (the date of the conduct, for a case)."""
     found = version_in_force(list(RulebookVersion.objects.all()), day)
     if found is None:
-        raise ActionRefused(f"no rulebook version was in force on {day:%d %B %Y}; load one that covers that date")
+        raise ActionRefused(f"no rulebook version was in force on {long_date(day)}; load one that covers that date")
     return found
 
 

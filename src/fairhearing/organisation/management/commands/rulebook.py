@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from fairhearing.formatting import long_date
 from fairhearing.organisation.services import load_rulebook_version
 from fairhearing.procedure.rulebook import Problem, Rulebook, RulebookInvalid, check_versions, load_rulebook
 
@@ -52,10 +53,10 @@ class Command(BaseCommand):
         if problems:
             self._fail(problems)
         for name, rb in valid:
-            until = f" until {rb.effective_until:%d %B %Y}" if rb.effective_until else ""
+            until = f" until {long_date(rb.effective_until)}" if rb.effective_until else ""
             self.stdout.write(
                 f"{name}: OK - {rb.rulebook.organisation} rulebook {rb.version}, in force from "
-                f"{rb.effective_from:%d %B %Y}{until}: {len(rb.clauses)} clauses, {len(rb.bodies)} bodies, "
+                f"{long_date(rb.effective_from)}{until}: {len(rb.clauses)} clauses, {len(rb.bodies)} bodies, "
                 f"{len(rb.jurisdiction)} jurisdiction rules, {len(rb.sanctions)} sanctions"
             )
 
