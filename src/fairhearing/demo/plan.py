@@ -31,6 +31,7 @@ from fairhearing.cases.models import (
     EvidenceKind,
     Provenance,
 )
+from fairhearing.formatting import long_date
 from fairhearing.organisation.models import MemberStatus
 from fairhearing.procedure.jurisdiction import Routing, route
 from fairhearing.procedure.rulebook import Rulebook
@@ -653,7 +654,7 @@ class _Planner:
                     s.imposed_at,
                     EventKind.INTERIM_SUSPENSION_IMPOSED,
                     s.decision_maker,
-                    f"Interim suspension imposed: {s.reasons} Review by {s.review_by:%d %B %Y}.",
+                    f"Interim suspension imposed: {s.reasons} Review by {long_date(s.review_by)}.",
                 )
             )
             if s.lifted_at:
