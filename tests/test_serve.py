@@ -49,7 +49,7 @@ def test_demo_builds_and_serves_pages_and_static_files(tmp_path):
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=30)
-    assert "Log in at http://127.0.0.1:8000/ with:" in output
+    assert f"Log in at http://127.0.0.1:{port}/ with:" in output
     assert "caseofficer" in output
     assert (tmp_path / "fairhearing.sqlite3").exists()
 

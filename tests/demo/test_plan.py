@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from fairhearing.demo.plan import SENIOR_OFFICES, plan_demo
-from fairhearing.procedure.sanctions import within_range
+from fairhearing.demo.plan import MINIMUM_HISTORY, SENIOR_OFFICES, plan_demo
+from fairhearing.procedure.sanctions import may_impose, within_range
 from fairhearing.procedure.stages import Stage
 
 TODAY = date(2026, 11, 25)
@@ -47,17 +47,85 @@ def test_every_outcome_appears(plan, example_rulebook):
     assert outcomes == {s.id for s in example_rulebook.sanctions}
 
 
-def test_history_is_chronological_and_never_in_the_future(plan, example_rulebook):
+def _assert_history_is_possible(plan, example_rulebook, today):
     for case in plan.cases:
         times = [e.at for e in case.events]
         assert times == sorted(times), case.reference
         assert case.events[0].at == case.received_at
-        assert all(t.date() <= TODAY for t in times), case.reference
+        assert all(t.date() <= today for t in times), case.reference
         for allegation in case.allegations:
             # Every conduct date has a rulebook version in force, and precedes the complaint.
             assert example_rulebook.effective_from <= allegation.conduct_date <= case.received_at.date()
         stage_changes = [e for e in case.events if e.stage_to]
         assert stage_changes[-1].stage_to == case.stage.value, case.reference
+
+
+def test_history_is_chronological_and_never_in_the_future(plan, example_rulebook):
+    _assert_history_is_possible(plan, example_rulebook, TODAY)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_history_fits_when_today_is_as_early_as_allowed(example_rulebook, seed):
+    today = example_rulebook.effective_from + MINIMUM_HISTORY
+    plan = plan_demo(example_rulebook, seed=seed, today=today, members=300, cases=60)
+    _assert_history_is_possible(plan, example_rulebook, today)
+
+
+def test_a_date_before_the_rulebook_has_a_history_is_refused(example_rulebook):
+    too_early = example_rulebook.effective_from + MINIMUM_HISTORY - timedelta(days=1)
+    with pytest.raises(ValueError, match="must be on or after 1 January 2024"):
+        plan_demo(example_rulebook, seed=1, today=too_early, members=300, cases=60)
+
+
+@pytest.mark.parametrize("seed", range(1, 9))
+def test_the_smallest_demo_still_shows_every_stage(example_rulebook, seed):
+    plan = plan_demo(example_rulebook, seed=seed, today=TODAY, members=100, cases=20)
+    assert {c.stage for c in plan.cases} == set(Stage)
+
+
+def test_every_decision_is_made_by_a_body_with_the_power_to_make_it(plan, example_rulebook):
+    rb = example_rulebook
+    transferred = 0
+    for case in plan.cases:
+        for decision in case.decisions:
+            assert may_impose(rb.body(decision.body_kind), rb, decision.sanction) or decision.kind == "appeal"
+        if case.decisions:
+            first = case.decisions[0]
+            assert case.body_kind == first.body_kind
+            if first.body_kind != case.routing.body_id:
+                transferred += 1
+                # The transfer is on the record, with its reason.
+                assert any(e.kind == "transferred" and rb.body(first.body_kind).name in e.summary for e in case.events)
+        for appeal in case.decisions[1:]:
+            assert appeal.body_kind == rb.body(case.decisions[0].body_kind).appeals_to
+            assert appeal.body_kind != case.decisions[0].body_kind
+    assert transferred > 0
+
+
+def test_nobody_appeals_no_action(plan, example_rulebook):
+    for case in plan.cases:
+        if len(case.decisions) > 1 or case.stage in (Stage.APPEAL_LODGED, Stage.APPEAL_DECIDED):
+            assert case.decisions[0].sanction != "no-action", case.reference
+
+
+def test_interim_suspensions_end_when_the_case_does(plan):
+    for case in plan.cases:
+        for suspension in case.suspensions:
+            closed = case.stage in (Stage.CLOSED, Stage.DISMISSED)
+            assert (suspension.lifted_at is not None) == (
+                closed or Stage.DECIDED.value in {e.stage_to for e in case.events}
+            ), case.reference
+
+
+def test_member_status_follows_outcomes(plan):
+    members = {m.number: m for m in plan.members}
+    expelled = [
+        c for c in plan.cases if c.stage == Stage.CLOSED and c.decisions and c.decisions[-1].sanction == "expulsion"
+    ]
+    assert expelled
+    assert all(members[c.respondent].status == "expelled" for c in expelled)
+    interim = [c for c in plan.cases if any(s.lifted_at is None for s in c.suspensions)]
+    assert all(members[c.respondent].status in ("suspended", "expelled") for c in interim)
 
 
 def test_routing_follows_the_published_rules(plan, example_rulebook):

@@ -32,12 +32,16 @@ from fairhearing.organisation.models import (
     PanelMember,
     PanelRole,
     Region,
+    RulebookVersion,
 )
 from fairhearing.organisation.selectors import body_key
 from fairhearing.organisation.services import load_rulebook_version
 from fairhearing.procedure.rulebook import Power, Rulebook, load_rulebook
+from fairhearing.procedure.stages import Stage
+from fairhearing.procedure.versions import version_in_force
 
 BATCH = 2000
+MEMBER_PORTAL_STAGES = frozenset({Stage.NOTICE_ISSUED, Stage.RESPONSE_RECEIVED, Stage.HEARING, Stage.INVESTIGATION})
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ def write_plan(plan: DemoPlan, rulebook_source: str) -> list[Login]:
 
     rng = random.Random(plan.seed)
     seats = _panel_seats(rng, rulebook, bodies, plan, member_rows)
-    _write_cases(plan, rulebook, version, bodies, member_rows, seats, rng)
+    _write_cases(plan, rulebook, bodies, member_rows, seats, rng)
     logins = _staff(plan, rulebook, bodies, member_rows, seats)
     DemoBuild.objects.create(seed=plan.seed, members=len(plan.members), cases=len(plan.cases), today=plan.today)
     return logins
@@ -114,8 +118,10 @@ def _panel_seats(rng, rulebook: Rulebook, bodies, plan: DemoPlan, member_rows) -
     by_branch: dict[str, list[str]] = {}
     by_region: dict[str, list[str]] = {}
     branch_region = {code: region for code, _, region in plan.branches}
+    # Nobody who is a party to a case sits on a panel: the demo's panels start free of that conflict.
+    parties = {c.respondent for c in plan.cases} | {c.complainant_member for c in plan.cases if c.complainant_member}
     for m in plan.members:
-        if m.status == "active" and not m.offices:
+        if m.status == "active" and not m.offices and m.number not in parties:
             by_branch.setdefault(m.branch, []).append(m.number)
             by_region.setdefault(branch_region[m.branch], []).append(m.number)
     everyone = [n for numbers in by_region.values() for n in numbers]
@@ -150,10 +156,12 @@ def _panel_seats(rng, rulebook: Rulebook, bodies, plan: DemoPlan, member_rows) -
     return seats
 
 
-def _write_cases(plan, rulebook, version, bodies, member_rows, seats, rng) -> None:
+def _write_cases(plan, rulebook, bodies, member_rows, seats, rng) -> None:
+    versions = list(RulebookVersion.objects.all())
     case_rows = []
     for c in plan.cases:
         respondent = member_rows[c.respondent]
+        version = version_in_force(versions, min(a.conduct_date for a in c.allegations))
         case_rows.append(
             Case(
                 reference=c.reference,
@@ -164,7 +172,7 @@ def _write_cases(plan, rulebook, version, bodies, member_rows, seats, rng) -> No
                 complainant_email=c.complainant_email,
                 source=c.source,
                 received_at=c.received_at,
-                body=_body(bodies, rulebook, c.routing.body_id, respondent),
+                body=_body(bodies, rulebook, c.body_kind, respondent),
                 routing_reason=c.routing.reason,
                 rulebook_version=version,
                 respondent_offices=list(c.respondent_offices),
@@ -318,9 +326,8 @@ def _staff(plan: DemoPlan, rulebook: Rulebook, bodies, member_rows, seats) -> li
         PanelMember.objects.filter(pk=seat.pk).update(user=user)
 
     # Members with a live case each side, so the member portal has something to show.
-    open_cases = [c for c in plan.cases if c.stage.is_open and c.stage.value not in ("received", "triage")]
-    taken = {s.member.membership_number for seat_list in seats.values() for s in seat_list}
-    respondent_case = next(c for c in open_cases if c.respondent not in taken)
+    # The plan always holds open cases past triage (every stage appears), so there is a respondent to show.
+    respondent_case = next(c for c in plan.cases if c.stage in MEMBER_PORTAL_STAGES)
     add(
         "member",
         {Role.MEMBER},
@@ -328,13 +335,7 @@ def _staff(plan: DemoPlan, rulebook: Rulebook, bodies, member_rows, seats) -> li
         member=member_rows[respondent_case.respondent],
     )
     complainant_case = next(
-        (
-            c
-            for c in plan.cases
-            if c.complainant_member
-            and c.complainant_member not in taken
-            and c.complainant_member != respondent_case.respondent
-        ),
+        (c for c in plan.cases if c.complainant_member and c.complainant_member != respondent_case.respondent),
         None,
     )
     if complainant_case is not None:

@@ -34,8 +34,8 @@ from fairhearing.cases.models import (
 from fairhearing.formatting import long_date
 from fairhearing.organisation.models import MemberStatus
 from fairhearing.procedure.jurisdiction import Routing, route
-from fairhearing.procedure.rulebook import Rulebook
-from fairhearing.procedure.sanctions import GuidelineResult, guideline
+from fairhearing.procedure.rulebook import Power, Rulebook
+from fairhearing.procedure.sanctions import GuidelineResult, guideline, hearing_body_for
 from fairhearing.procedure.stages import Stage
 
 REGIONS = [
@@ -133,6 +133,8 @@ ASSESSMENTS = {
     "grave": [("A", "1"), ("A", "2"), ("B", "1"), ("A", "1")],
 }
 OPEN_STAGES = [s for s in Stage if s.is_open]
+# The history needs room: the longest case path takes about 400 days from complaint to close.
+MINIMUM_HISTORY = timedelta(days=730)
 FIRST_INSTANCE_PATH = [
     Stage.RECEIVED,
     Stage.TRIAGE,
@@ -255,6 +257,7 @@ class CaseSpec:
     source: str
     received_at: datetime
     routing: Routing
+    body_kind: str  # the body in charge now: the routed body, or the one a case was transferred to
     respondent_offices: tuple[str, ...]
     allegations: tuple[AllegationSpec, ...]
     stage: Stage
@@ -367,8 +370,8 @@ class _Planner:
         n_pattern = max(4, self.n_cases // 16)
         kinds = ["harsh"] * n_pattern + ["lenient"] * n_pattern
         kinds += ["ordinary"] * max(0, self.n_cases - len(kinds))
-        # Every open stage appears at least once; the rest of the ordinary cases are mostly closed history.
-        open_targets = list(OPEN_STAGES) * 2
+        # Every open stage, and a dismissal, appear at least once; the rest are mostly closed history.
+        forced = [*OPEN_STAGES, Stage.DISMISSED]
         plans = []
         for n, kind in enumerate(kinds):
             if kind == "harsh":
@@ -376,9 +379,10 @@ class _Planner:
             elif kind == "lenient":
                 plans.append(self._pattern_case(n, self.rng.choice(senior), LENIENT_STORIES, "lenient", members))
             else:
-                target = open_targets.pop() if open_targets and self.rng.random() < 0.5 else None
-                if target is None and self.rng.random() < 0.22:
-                    target = self.rng.choice(OPEN_STAGES)
+                if forced:
+                    target: Stage | None = forced.pop()
+                else:
+                    target = self.rng.choice(OPEN_STAGES) if self.rng.random() < 0.22 else None
                 plans.append(self._ordinary_case(n, self.rng.choice(anyone), target, members))
         plans.sort(key=lambda c: c.received_at)
         per_year: dict[int, int] = {}
@@ -464,6 +468,8 @@ class _Planner:
         g = guideline(self.rb, culpability, harm)
         rank = self.rb.sanction_rank(g.starting_point)
         step = self.rng.choices([-1, 0, 1], weights=[15, 70, 15])[0]
+        if target in (Stage.APPEAL_LODGED, Stage.APPEAL_DECIDED):
+            step = max(step, 0)  # a case waiting on an appeal was sanctioned: nobody appeals "no action"
         low, high = self.rb.sanction_rank(g.lowest), self.rb.sanction_rank(g.highest)
         sanction = self.rb.sanctions[min(high, max(low, rank + step))].id
         aggravating = (self.rng.choice(self.rb.guidelines.aggravating).id,) if step > 0 else ()
@@ -517,7 +523,7 @@ class _Planner:
             path = list(FIRST_INSTANCE_PATH)
             if self.rng.random() < 0.1:
                 path[4] = Stage.RESPONSE_TIME_ELAPSED
-            appealed = self.rng.random() < (0.5 if pattern == "harsh" else 0.15)
+            appealed = self.rng.random() < (0.35 if pattern == "harsh" else 0.15)
             return (path + APPEAL_PATH if appealed else [*path, Stage.CLOSED]), "decided"
         if target == Stage.DISMISSED:
             return [Stage.RECEIVED, Stage.TRIAGE, Stage.DISMISSED], "dismissed"
@@ -544,8 +550,9 @@ class _Planner:
     ) -> CaseSpec:
         rng, rb = self.rng, self.rb
         path, ending = self._path(target, pattern)
-        if not decision.proven and ending == "decided" and Stage.APPEAL_LODGED in path:
+        if Stage.APPEAL_LODGED in path and target is None and rb.sanction_rank(decision.sanction) == 0:
             path = [*FIRST_INSTANCE_PATH, Stage.CLOSED]
+
         # Dates of each stage. Open cases are placed so that their current stage began recently.
         gaps = []
         for stage in path[:-1]:
@@ -570,6 +577,9 @@ class _Planner:
 
         offices = respondent.offices_on(allegations[0].conduct_date)
         routing = route(rb, [a.clause for a in allegations], offices)
+        # A body that cannot hold the hearing, or impose the outcome, passes the case to one that can.
+        hearing_body = hearing_body_for(rb, routing.body_id, decision.sanction)
+        body_in_charge = hearing_body if Stage.HEARING in path else routing.body_id
         kind, c_member, c_name, c_email = self._complainant(respondent, members, complainant_is_organisation)
         source = (
             CaseSource.STAFF
@@ -592,6 +602,8 @@ class _Planner:
         sanction = ""
         for prev, stage, at in zip(path[:-1], path[1:], stage_at[1:], strict=True):
             summary = self._stage_summary(stage, ending)
+            if stage == Stage.HEARING and hearing_body != routing.body_id:
+                events.append(self._transfer(at, routing.body_id, hearing_body, decision.sanction))
             events.append(EventSpec(at, EventKind.STAGE_CHANGED, self._actor(stage), summary, prev, stage))
             if stage == Stage.NOTICE_ISSUED:
                 events.append(
@@ -612,7 +624,7 @@ class _Planner:
                     )
                 )
             elif stage == Stage.DECIDED:
-                first = DecisionSpec(**{**decision.__dict__, "decided_at": at, "body_kind": routing.body_id})
+                first = replace(decision, decided_at=at, body_kind=hearing_body)
                 decisions.append(first)
                 sanction = first.sanction
                 events.append(
@@ -686,6 +698,7 @@ class _Planner:
             source=source,
             received_at=received,
             routing=routing,
+            body_kind=body_in_charge,
             respondent_offices=offices,
             allegations=allegations,
             stage=path[-1],
@@ -704,6 +717,22 @@ class _Planner:
             if closed
             else "",
             pattern=pattern,
+        )
+
+    def _transfer(self, at: datetime, from_body: str, to_body: str, sanction: str) -> EventSpec:
+        rb = self.rb
+        source, target = rb.body(from_body), rb.body(to_body)
+        if not source.has(Power.HEAR):
+            why = f"{source.name} does not hold hearings"
+        else:
+            why = (
+                f"the allegations could lead to {rb.sanction(sanction).name.lower()}, which {source.name} cannot impose"
+            )
+        return EventSpec(
+            at - timedelta(hours=1),
+            EventKind.TRANSFERRED,
+            self.staff["case_officer"],
+            f"Transferred from {source.name} to {target.name}: {why}.",
         )
 
     def _actor(self, stage: Stage) -> str:
@@ -747,7 +776,7 @@ class _Planner:
             **{
                 **first.__dict__,
                 "kind": DecisionKind.APPEAL,
-                "body_kind": "appeals-panel",
+                "body_kind": rb.body(first.body_kind).appeals_to,
                 "decided_at": at,
                 "sanction": sanction,
                 "suspension_months": months,
@@ -766,14 +795,14 @@ class _Planner:
             return []
         start = stage_at[path.index(Stage.INVESTIGATION)] + timedelta(hours=2)
         review_days = self.rb.time_limits.interim_suspension_review_days
-        ends_at = Stage.DECIDED if Stage.DECIDED in path else None
+        ends_at = next((s for s in (Stage.DECIDED, Stage.CLOSED) if s in path), None)
         lifted = stage_at[path.index(ends_at)] if ends_at else None
         if long_suspension:
             reasons = "Suspended pending investigation given the public nature of the posts."
             lift = "Lifted on the decision."
         else:
             reasons = "The allegation is serious and witnesses are fellow branch members."
-            lift = "Lifted on the decision, as the risk to the investigation has passed."
+            lift = "Lifted: the risk to the investigation has passed."
         return [
             SuspensionSpec(
                 imposed_at=start,
@@ -851,6 +880,12 @@ def plan_demo(rulebook: Rulebook, *, seed: int = 1, today: date, members: int = 
         raise ValueError("the demo needs at least 100 members")
     if cases < 20:
         raise ValueError("the demo needs at least 20 cases, to show every stage and the pattern")
+    if today < rulebook.effective_from + MINIMUM_HISTORY:
+        raise ValueError(
+            f"the demo's history runs under rulebook {rulebook.version}, in force from "
+            f"{long_date(rulebook.effective_from)}: the date it runs up to must be on or after "
+            f"{long_date(rulebook.effective_from + MINIMUM_HISTORY)}"
+        )
     planner = _Planner(rulebook, seed, today, members, cases)
     branches = planner.branches()
     member_specs = planner.members(branches)
@@ -860,6 +895,26 @@ def plan_demo(rulebook: Rulebook, *, seed: int = 1, today: date, members: int = 
         today=today,
         regions=tuple(REGIONS),
         branches=tuple(branches),
-        members=tuple(member_specs),
+        members=_statuses_after(rulebook, member_specs, case_specs, today),
         cases=tuple(case_specs),
     )
+
+
+def _statuses_after(
+    rulebook: Rulebook, members: Sequence[MemberSpec], cases: Sequence[CaseSpec], today: date
+) -> tuple[MemberSpec, ...]:
+    """Members' status as their cases left it: expelled, or suspended while a sanction or interim suspension runs."""
+    status: dict[str, str] = {}
+    for case in sorted(cases, key=lambda c: c.received_at):
+        final = case.decisions[-1] if case.decisions and case.stage == Stage.CLOSED else None
+        if final and final.sanction == rulebook.sanctions[-1].id:
+            status[case.respondent] = MemberStatus.EXPELLED
+        elif status.get(case.respondent) == MemberStatus.EXPELLED:
+            continue
+        elif (
+            final
+            and final.suspension_months
+            and (final.decided_at.date() + timedelta(days=30 * final.suspension_months) > today)
+        ) or any(s.lifted_at is None for s in case.suspensions):
+            status[case.respondent] = MemberStatus.SUSPENDED
+    return tuple(replace(m, status=status[m.number]) if m.number in status else m for m in members)

@@ -27,7 +27,6 @@ class Command(BaseCommand):
             default=None,
             help="date the history runs up to, YYYY-MM-DD (default: today)",
         )
-        parser.add_argument("--rulebook", default=str(settings.EXAMPLE_RULEBOOK), help="rulebook file to use")
         parser.add_argument("--reset", action="store_true", help="erase an existing demo and build it again")
         parser.add_argument("--no-serve", action="store_true", help="build, then exit without serving")
         parser.add_argument("--host", default="127.0.0.1")
@@ -40,7 +39,7 @@ class Command(BaseCommand):
 
         if Member.objects.exists() and not o["reset"]:
             self.stdout.write("The demo already exists (use --reset to build it again).")
-            self._print_logins(read_logins(logins_file), logins_file)
+            self._print_logins(read_logins(logins_file), logins_file, o)
         else:
             if o["reset"] and Member.objects.exists():
                 if not DemoBuild.objects.exists():
@@ -54,7 +53,8 @@ class Command(BaseCommand):
 
     def _build(self, o, logins_file: Path) -> None:
         today = o["today"] or date.today()
-        source = Path(o["rulebook"]).read_text(encoding="utf-8")
+        # The demo's stories are written for the example rulebook's clauses and bodies, so it always uses it.
+        source = settings.EXAMPLE_RULEBOOK.read_text(encoding="utf-8")
         self.stdout.write(
             f"Building the demo organisation: {o['members']} members, {o['cases']} cases, seed {o['seed']}..."
         )
@@ -68,13 +68,13 @@ class Command(BaseCommand):
             f"Built in {time.perf_counter() - started:.1f} s: {len(plan.members)} members in "
             f"{len(plan.branches)} branches of {len(plan.regions)} regions, {len(plan.cases)} cases."
         )
-        self._print_logins(logins, logins_file)
+        self._print_logins(logins, logins_file, o)
 
-    def _print_logins(self, logins: list[Login], logins_file: Path) -> None:
+    def _print_logins(self, logins: list[Login], logins_file: Path, o) -> None:
         if not logins:
             self.stdout.write(f"(no saved log-ins in {logins_file}; use --reset to rebuild)")
             return
-        self.stdout.write("\nLog in at http://127.0.0.1:8000/ with:\n")
+        self.stdout.write(f"\nLog in at http://{o['host']}:{o['port']}/ with:\n")
         width = max(len(lg.username) for lg in logins)
         for lg in logins:
             self.stdout.write(f"  {lg.username:<{width}}  {lg.password}   {lg.role}: {lg.note}")
