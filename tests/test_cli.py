@@ -69,3 +69,24 @@ def test_manage_passes_through_to_django(tmp_path):
     result = run_cli("manage", "check", data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_checking_a_rulebook_touches_no_data_directory(tmp_path):
+    data_dir = tmp_path / "never-created"
+    result = run_cli("rulebook", "check", str(EXAMPLE), data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    assert not data_dir.exists()
+
+
+def test_loading_into_an_unmigrated_database_says_what_to_do(tmp_path):
+    result = run_cli("rulebook", "load", str(EXAMPLE), data_dir=tmp_path)
+    assert result.returncode == 1
+    assert "unapplied migrations: run `fairhearing manage migrate` first" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_load_after_migrating(tmp_path):
+    assert run_cli("manage", "migrate", "--verbosity", "0", data_dir=tmp_path).returncode == 0
+    result = run_cli("rulebook", "load", str(EXAMPLE), data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Loaded Example Party rulebook 2022.1 (from 2022-01-01)." in result.stdout

@@ -58,3 +58,21 @@ def test_serve_refuses_an_unmigrated_database(tmp_path):
     result = run_cli("serve", "--port", str(_free_port()), data_dir=tmp_path)
     assert result.returncode == 1
     assert "unapplied migrations" in result.stderr
+
+
+def test_serve_migrate_prepares_an_empty_database_and_serves(tmp_path):
+    port = _free_port()
+    server = subprocess.Popen(
+        [*FAIRHEARING, "serve", "--migrate", "--port", str(port)],
+        env=cli_env(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        status, body = _get(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 60)
+        assert (status, body) == (200, b'{"status": "ok"}')
+        status, body = _get(f"http://127.0.0.1:{port}/", time.monotonic() + 10)
+        assert b"No rulebook is in force yet" in body
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

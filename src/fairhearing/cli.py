@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fairhearing {__version__}")
         return 0
     command, rest = argv[0], argv[1:]
+    if command == "rulebook" and rest[:1] == ["check"] and len(rest) > 1 and not rest[1].startswith("-"):
+        return _check_rulebooks(rest[1:])
     if command == "manage":
         if not rest:
             rest = ["help"]
@@ -50,6 +52,18 @@ def main(argv: list[str] | None = None) -> int:
         execute_from_command_line(["fairhearing", command, *rest])
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 1
+    return 0
+
+
+def _check_rulebooks(files: list[str]) -> int:
+    """Checking files needs no database, settings or data directory, so it runs without Django."""
+    from fairhearing.rulebook_files import check_files, problem_count
+
+    summaries, problems = check_files(files)
+    if problems:
+        print("\n".join([*problems, problem_count(problems)]), file=sys.stderr)
+        return 2
+    print("\n".join(summaries))
     return 0
 
 

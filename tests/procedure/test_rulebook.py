@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from datetime import date
 
 import pytest
 import tomli_w
 
-from fairhearing.procedure.rulebook import MIN_RESPOND_DAYS, Power, RulebookInvalid, load_rulebook
+from fairhearing.procedure.rulebook import MIN_RESPOND_DAYS, Power, RulebookInvalid, check_versions, load_rulebook
 
 
 def problems_of(data: dict) -> list[str]:
@@ -43,29 +44,35 @@ def test_lookups_follow_the_order_written(example_rulebook):
     assert rb.clause("4.4").category == "loyalty"
 
 
-def _set(path: str, value) -> Callable[[dict], None]:
-    """A mutation that sets a value at a dotted path such as 'bodies.1.appeals_to'."""
+def _walk(data: dict, path: str) -> tuple[dict | list, int | str]:
+    """The container holding the value at a dotted path such as 'bodies.1.appeals_to', and its key there."""
+    *parents, last = path.split(".")
+    target = data
+    for part in parents:
+        target = target[int(part)] if part.isdigit() else target[part]
+    return target, int(last) if last.isdigit() else last
 
+
+def _set(path: str, value) -> Callable[[dict], None]:
     def mutate(data: dict) -> None:
-        *parents, last = path.split(".")
-        target = data
-        for part in parents:
-            target = target[int(part)] if part.isdigit() else target[part]
-        if isinstance(target, list):
-            target[int(last)] = value
-        else:
-            target[last] = value
+        target, key = _walk(data, path)
+        target[key] = value
 
     return mutate
 
 
 def _delete(path: str) -> Callable[[dict], None]:
     def mutate(data: dict) -> None:
-        *parents, last = path.split(".")
-        target = data
-        for part in parents:
-            target = target[int(part)] if part.isdigit() else target[part]
-        del target[int(last) if last.isdigit() else last]
+        target, key = _walk(data, path)
+        del target[key]
+
+    return mutate
+
+
+def _append(path: str, value) -> Callable[[dict], None]:
+    def mutate(data: dict) -> None:
+        target, key = _walk(data, path)
+        target[key].append(value)
 
     return mutate
 
@@ -144,6 +151,74 @@ INVALID = [
         "calendar.weekend: leaves no working days",
     ),
     (
+        "self-appeal",
+        _set("bodies.1.appeals_to", "national-disputes-panel"),
+        "a body cannot hear appeals against itself",
+    ),
+    (
+        "rule-to-powerless-body",
+        _set("bodies.0.powers", ["interim_suspend"]),
+        "jurisdiction[2].body: body 'complaints-unit' can neither triage, investigate nor hear",
+    ),
+    (
+        "cap-shorter-than-review",
+        _set("time_limits.interim_suspension_cap_days", 20),
+        "time_limits.interim_suspension_cap_days: must not be shorter than the review period",
+    ),
+    ("weekend-twice", _set("calendar.weekend", ["sat", "sat"]), "calendar.weekend: lists a day twice"),
+    ("holiday-twice", _append("calendar.holidays", date(2022, 1, 3)), "calendar.holidays: lists a date twice"),
+    (
+        "max-months-on-fixed-sanction",
+        _set("sanctions.2.max_months", 6),
+        "sanctions[2].max_months: only a time-limited sanction has max_months",
+    ),
+    ("one-sanction", _set("sanctions", [{"id": "no-action", "name": "No action"}]), "sanctions: list at least two"),
+    (
+        "duplicate-cell",
+        _append(
+            "guidelines.grid",
+            {"culpability": "A", "harm": "1", "starting_point": "expulsion", "range": ["suspension", "expulsion"]},
+        ),
+        "guidelines.grid[9]: duplicate cell Ax1 (first at guidelines.grid[0])",
+    ),
+    ("table-not-list", _set("clauses", {"id": "x"}), "clauses: must be a list of tables, written [[clauses]]"),
+    ("list-not-table", _set("guidelines", [{"culpability": []}]), "guidelines: must be a table, written [guidelines]"),
+    ("unknown-guidelines-key", _set("guidelines.severity", 3), "guidelines.severity: unknown key"),
+    ("missing-guidelines-key", _delete("guidelines.harm"), "guidelines.harm: required but missing"),
+    ("empty-grid", _set("guidelines.grid", []), "guidelines.grid: needs at least one entry"),
+    ("item-not-a-table", _set("bodies.2", "a body"), "bodies[2]: Input should be a valid dictionary"),
+    (
+        "sanction-without-hearing",
+        _set("bodies.0.powers", ["triage", "sanction"]),
+        "bodies[0].powers: 'sanction' needs 'hear'",
+    ),
+    (
+        "quorum-above-panel-no-hearing",
+        _set("bodies.0.quorum", 2),
+        "bodies[0].quorum: must not exceed the panel size (0)",
+    ),
+    (
+        "hearing-body-without-panel",
+        _set("bodies.5.panel_size", 0),
+        "bodies[5].panel_size: a body that hears cases needs a panel",
+    ),
+    ("duplicate-body", _set("bodies.1.id", "complaints-unit"), "bodies[1].id: duplicate body id 'complaints-unit'"),
+    ("duplicate-sanction", _set("sanctions.1.id", "no-action"), "sanctions[1].id: duplicate sanction id 'no-action'"),
+    (
+        "duplicate-factor",
+        _set("guidelines.aggravating.1.id", "previous-findings"),
+        "guidelines.aggravating[1].id: duplicate factor id 'previous-findings'",
+    ),
+    ("no-clauses", _set("clauses", []), "clauses: at least one clause is needed"),
+    ("no-seriousness", _set("seriousness", []), "seriousness: at least one seriousness level is needed"),
+    (
+        "true-is-not-a-number",
+        _set("bodies.1.panel_size", True),
+        "bodies[1].panel_size: Input should be a valid integer",
+    ),
+    ("decimal-months", _set("sanctions.4.max_months", 6.0), "sanctions[4].max_months: Input should be a valid integer"),
+    ("number-is-not-true", _set("offices.0.senior", 1), "offices[0].senior: Input should be a valid boolean"),
+    (
         "factor-both-ways",
         _set("guidelines.mitigating.0.id", "previous-findings"),
         "guidelines.mitigating[0].id: 'previous-findings' is also an aggravating factor",
@@ -182,6 +257,49 @@ def test_a_broken_item_does_not_shift_the_location_of_later_problems(example_dat
     assert "bodies[4].appeals_to: no body 'nowhere'" in problems
     # Rules that send cases to the broken body are not reported a second time as unknown.
     assert not [p for p in problems if "no body 'regional-office'" in p], problems
+
+
+def test_one_mistake_is_reported_once(example_data):
+    """Follow-on problems would bury the real one: each of these mistakes gives exactly one line."""
+    for mutate in (
+        _set("bodies", {"not": "a list"}),  # would make every rule's body "unknown"
+        _set("bodies.1.appeals_to", "national-disputes-panel"),  # self-appeal is also a one-body "cycle"
+        _set("guidelines.grid.3.harm", 7),  # a broken cell would also look "missing"
+    ):
+        data = copy.deepcopy(example_data)
+        mutate(data)
+        assert len(problems_of(data)) == 1, problems_of(data)
+
+
+def test_a_bad_reduction_does_not_hide_grid_problems(example_data):
+    _set("guidelines.early_admission_reduction", 0.9)(example_data)
+    _set("guidelines.grid.0.starting_point", "banishment")(example_data)
+    problems = problems_of(example_data)
+    assert any(
+        p.startswith("guidelines.early_admission_reduction: Input should be less than or equal to 0.5")
+        for p in problems
+    )
+    assert "guidelines.grid[0].starting_point: 'banishment' is not in the sanction list" in problems
+
+
+def test_bytes_that_are_not_utf8_are_a_problem_not_a_crash():
+    with pytest.raises(RulebookInvalid, match="not UTF-8 text"):
+        load_rulebook(b'[rulebook]\norganisation = "Caf\xe9"\n')
+
+
+def test_different_organisations_cannot_be_versions_of_one_rulebook(example_rulebook):
+    other = example_rulebook.model_copy(
+        update={
+            "rulebook": example_rulebook.rulebook.model_copy(
+                update={"organisation": "Other Union", "version": "2030.1", "effective_from": date(2030, 1, 1)}
+            )
+        }
+    )
+    assert [str(p) for p in check_versions([("a.toml", example_rulebook), ("b.toml", other)])] == [
+        "rulebook.organisation: versions name different organisations: ['Example Party', 'Other Union']",
+        "b.toml: rulebook.effective_from: version '2030.1' overlaps version '2022.1' (a.toml): "
+        "effective dates must not overlap",
+    ]
 
 
 def test_a_valid_rulebook_round_trips_through_toml(example_data, example_rulebook):

@@ -37,6 +37,7 @@ from fairhearing.procedure.jurisdiction import Routing, route
 from fairhearing.procedure.rulebook import Power, Rulebook
 from fairhearing.procedure.sanctions import GuidelineResult, guideline, hearing_body_for
 from fairhearing.procedure.stages import Stage
+from fairhearing.procedure.versions import covers
 
 REGIONS = [
     ("north-east", "North East"),
@@ -180,7 +181,7 @@ class MemberSpec:
     offices: tuple[OfficeSpell, ...] = ()
 
     def offices_on(self, day: date) -> tuple[str, ...]:
-        return tuple(sorted(s.office for s in self.offices if s.since <= day and (s.until is None or day <= s.until)))
+        return tuple(sorted(s.office for s in self.offices if covers(s.since, s.until, day)))
 
 
 @dataclass(frozen=True)

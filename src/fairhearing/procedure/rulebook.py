@@ -13,16 +13,17 @@ off, on whatever items passed the first pass.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from fairhearing.procedure.stages import Stage
+from fairhearing.procedure.versions import overlapping_pairs
 
 # Safeguard 17 (always): nobody loses membership as a sanction without at least 14 days to respond.
 MIN_RESPOND_DAYS = 14
@@ -84,7 +85,7 @@ class Named(_Item):
 
 
 class Office(Named):
-    senior: bool = False
+    senior: bool = Field(default=False, strict=True)
 
 
 class Clause(_Item):
@@ -100,8 +101,8 @@ class Body(_Item):
     name: Text
     level: Level
     powers: frozenset[Power] = frozenset()
-    panel_size: int = Field(default=0, ge=0, le=25)
-    quorum: int = Field(default=0, ge=0, le=25)
+    panel_size: int = Field(default=0, ge=0, le=25, strict=True)
+    quorum: int = Field(default=0, ge=0, le=25, strict=True)
     appeals_to: Identifier | None = None
     description: str = ""
 
@@ -125,18 +126,18 @@ class JurisdictionRule(_Item):
 
 
 class StageTarget(_Item):
-    days: int = Field(ge=1, le=3650)
+    days: int = Field(ge=1, le=3650, strict=True)
     count: Literal["calendar", "working"] = "calendar"
 
 
 class TimeLimits(_Item):
-    respond_days: int = Field(ge=1, le=365)
-    appeal_days: int = Field(ge=1, le=365)
-    interim_suspension_review_days: int = Field(ge=1, le=365)
-    interim_suspension_cap_days: int = Field(ge=1, le=3650)
-    notice_before_hearing_working_days: int = Field(default=10, ge=0, le=365)
-    decision_notify_days: int = Field(default=5, ge=1, le=365)
-    limitation_days: int = Field(ge=1, le=36500)
+    respond_days: int = Field(ge=1, le=365, strict=True)
+    appeal_days: int = Field(ge=1, le=365, strict=True)
+    interim_suspension_review_days: int = Field(ge=1, le=365, strict=True)
+    interim_suspension_cap_days: int = Field(ge=1, le=3650, strict=True)
+    notice_before_hearing_working_days: int = Field(default=10, ge=0, le=365, strict=True)
+    decision_notify_days: int = Field(default=5, ge=1, le=365, strict=True)
+    limitation_days: int = Field(ge=1, le=36500, strict=True)
     stage_targets: dict[str, StageTarget] = Field(default_factory=dict)
 
 
@@ -149,9 +150,9 @@ class Sanction(_Item):
     id: Identifier
     name: Text
     description: str = ""
-    time_limited: bool = False
-    max_months: int | None = Field(default=None, ge=1, le=120)
-    lapses_after_months: int | None = Field(default=None, ge=1, le=1200)
+    time_limited: bool = Field(default=False, strict=True)
+    max_months: int | None = Field(default=None, ge=1, le=120, strict=True)
+    lapses_after_months: int | None = Field(default=None, ge=1, le=1200, strict=True)
 
 
 class GuidelineCell(_Item):
@@ -161,13 +162,17 @@ class GuidelineCell(_Item):
     range: tuple[Identifier, Identifier]
 
 
+EarlyAdmissionReduction = Annotated[float, Field(ge=0.0, le=0.5, strict=True)]
+_EARLY_ADMISSION = TypeAdapter(EarlyAdmissionReduction)
+
+
 class Guidelines(_Item):
     culpability: tuple[Named, ...]
     harm: tuple[Named, ...]
     grid: tuple[GuidelineCell, ...]
     aggravating: tuple[Named, ...] = ()
     mitigating: tuple[Named, ...] = ()
-    early_admission_reduction: float = Field(default=0.0, ge=0.0, le=0.5)
+    early_admission_reduction: EarlyAdmissionReduction = 0.0
 
     def cell(self, culpability: str, harm: str) -> GuidelineCell:
         for cell in self.grid:
@@ -234,7 +239,7 @@ class Rulebook(_Item):
         return self._seriousness_rank[seriousness_id]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     location: str
     message: str
@@ -273,21 +278,18 @@ GUIDELINE_LISTS: dict[str, type[_Item]] = {
 }
 
 
-def load_rulebook_file(path: str) -> Rulebook:
-    with open(path, "rb") as f:
-        data = f.read()
-    return load_rulebook(data)
-
-
 def load_rulebook(source: bytes | str) -> Rulebook:
     """Parse and validate a rulebook; raise `RulebookInvalid` listing every problem found."""
-    text = source.decode("utf-8") if isinstance(source, bytes) else source
+    try:
+        text = source.decode("utf-8") if isinstance(source, bytes) else source
+    except UnicodeDecodeError as exc:
+        raise RulebookInvalid([Problem("", f"not UTF-8 text: {exc}")]) from exc
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RulebookInvalid([Problem("", f"not valid TOML: {exc}")]) from exc
     parsed, problems = _parse_sections(raw)
-    problems.extend(_check_references(parsed))
+    problems.extend(_check_references(parsed, set(raw)))
     if problems:
         raise RulebookInvalid(sorted(set(problems), key=problems.index))
     return Rulebook.model_validate({**parsed, "guidelines": parsed["guidelines"][0]})
@@ -334,10 +336,10 @@ class _Broken:
         self.id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
 
 
-def _validate_list(model: type[_Item], value: Any, location: str, problems: list[Problem]) -> list[Any]:
+def _validate_list(model: type[_Item], value: Any, location: str, problems: list[Problem]) -> list[Any] | None:
     if not isinstance(value, list):
         problems.append(Problem(location, "must be a list of tables, written [[" + location + "]]"))
-        return []
+        return None
     return [_validate_item(model, item, f"{location}[{i}]", problems) or _Broken(item) for i, item in enumerate(value)]
 
 
@@ -346,6 +348,7 @@ def _valid(items: Sequence[Any]) -> list[Any]:
 
 
 def _parse_sections(raw: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    """Each section checked on its own. A section that is missing or malformed is left out of the result."""
     problems: list[Problem] = []
     parsed: dict[str, Any] = {}
     for key in raw:
@@ -362,7 +365,9 @@ def _parse_sections(raw: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]
             if guidelines is not None:
                 parsed[key] = guidelines
         elif key in LIST_SECTIONS:
-            parsed[key] = _validate_list(model, value, key, problems)
+            items = _validate_list(model, value, key, problems)
+            if items is not None:
+                parsed[key] = items
         else:
             item = _validate_item(model, value, key, problems)
             if item is not None:
@@ -370,27 +375,30 @@ def _parse_sections(raw: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]
     return parsed, problems
 
 
-def _parse_guidelines(value: Any, problems: list[Problem]) -> tuple[Guidelines, dict[str, Any]] | None:
+def _parse_guidelines(value: Any, problems: list[Problem]) -> tuple[Guidelines, dict[str, list[Any]]] | None:
     """The validated guidelines, and their lists as written (placeholders included) for located messages."""
     if not isinstance(value, dict):
         problems.append(Problem("guidelines", "must be a table, written [guidelines]"))
         return None
-    fields: dict[str, Any] = {}
+    written: dict[str, list[Any]] = {}
     for key in value:
         if key not in GUIDELINE_LISTS and key != "early_admission_reduction":
             problems.append(Problem(f"guidelines.{key}", "unknown key (check its spelling)"))
     for key, model in GUIDELINE_LISTS.items():
         if key in value:
-            fields[key] = _validate_list(model, value[key], f"guidelines.{key}", problems)
+            items = _validate_list(model, value[key], f"guidelines.{key}", problems)
+            written[key] = items if items is not None else []
         elif key in {"culpability", "harm", "grid"}:
             problems.append(Problem(f"guidelines.{key}", "required but missing"))
+    fields: dict[str, Any] = {key: _valid(written.get(key, [])) for key in GUIDELINE_LISTS}
     if "early_admission_reduction" in value:
-        fields["early_admission_reduction"] = value["early_admission_reduction"]
-    # Items that failed on their own are left out here; the rest still go through the reference checks, and
-    # load_rulebook refuses the whole file whenever any problem was found.
-    cleaned = {k: _valid(v) if isinstance(v, list) else v for k, v in fields.items()}
-    guidelines = _validate_item(Guidelines, cleaned, "guidelines", problems)
-    return None if guidelines is None else (guidelines, fields)
+        try:
+            fields["early_admission_reduction"] = _EARLY_ADMISSION.validate_python(value["early_admission_reduction"])
+        except ValidationError as exc:
+            problems.extend(_problems_from(exc, "guidelines.early_admission_reduction"))
+    # Broken items are left out here, so the rest still go through the reference checks; load_rulebook refuses
+    # the whole file whenever any problem was found.
+    return Guidelines.model_validate(fields), written
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -415,55 +423,57 @@ def _ids(items: Sequence[Any], location: str, kind: str, problems: list[Problem]
 
 
 def _check_refs(
-    values: Iterable[str], known: dict[str, int], location: str, kind: str, problems: list[Problem]
+    values: Iterable[str], known: dict[str, int] | None, location: str, kind: str, problems: list[Problem]
 ) -> None:
+    """Report values that name nothing. `known` is None when its section is missing or malformed: that is
+    reported once already, and every reference to it would only repeat it."""
+    if known is None:
+        return
     for value in values:
         if value not in known:
             problems.append(Problem(location, f"no {kind} {value!r}"))
 
 
-def _check_references(p: dict[str, Any]) -> list[Problem]:
+def _check_references(p: dict[str, Any], written_sections: set[str]) -> list[Problem]:
     problems: list[Problem] = []
-    get: Callable[[str], Any] = lambda key: p.get(key, [])  # noqa: E731
+
+    def get(key: str) -> list[Any]:
+        return p.get(key, [])
 
     def items(key: str) -> list[tuple[int, Any]]:
         return [(i, item) for i, item in enumerate(get(key)) if not isinstance(item, _Broken)]
+
+    def vocabulary(key: str, kind: str) -> dict[str, int] | None:
+        if key not in p and (key in written_sections or key not in OPTIONAL_SECTIONS):
+            return None
+        if key in p and not p[key]:
+            problems.append(Problem(key, f"at least one {kind} is needed"))
+        return _ids(get(key), key, kind, problems)
 
     meta: Metadata | None = p.get("rulebook")
     if meta and meta.effective_until and meta.effective_until < meta.effective_from:
         problems.append(Problem("rulebook.effective_until", "is before effective_from"))
 
-    seriousness = _ids(get("seriousness"), "seriousness", "seriousness level", problems)
-    categories = _ids(get("categories"), "categories", "category", problems)
-    offices = _ids(get("offices"), "offices", "office", problems)
-    clauses = _ids(get("clauses"), "clauses", "clause", problems)
-    _ids(get("bodies"), "bodies", "body", problems)
-    sanctions = _ids(get("sanctions"), "sanctions", "sanction", problems)
-    for key, what in (
-        ("seriousness", "seriousness level"),
-        ("categories", "category"),
-        ("clauses", "clause"),
-        ("bodies", "body"),
-        ("jurisdiction", "jurisdiction rule"),
-    ):
-        if key in p and not p[key]:
-            problems.append(Problem(key, f"at least one {what} is needed"))
+    seriousness = vocabulary("seriousness", "seriousness level")
+    categories = vocabulary("categories", "category")
+    offices = _ids(get("offices"), "offices", "office", problems) if "offices" in p else vocabulary("offices", "")
+    clauses = vocabulary("clauses", "clause")
+    bodies = vocabulary("bodies", "body")
+    sanctions = vocabulary("sanctions", "sanction")
+    if "jurisdiction" in p and not p["jurisdiction"]:
+        problems.append(Problem("jurisdiction", "at least one jurisdiction rule is needed"))
 
     for i, clause in items("clauses"):
         _check_refs([clause.category], categories, f"clauses[{i}].category", "category", problems)
         _check_refs([clause.seriousness], seriousness, f"clauses[{i}].seriousness", "seriousness level", problems)
 
     by_id = {b.id: b for _, b in items("bodies")}
-    broken_bodies = {b.id for b in get("bodies") if isinstance(b, _Broken) and b.id}
     for i, body in items("bodies"):
-        problems.extend(_check_body(i, body, by_id, broken_bodies))
+        problems.extend(_check_body(i, body, by_id, bodies))
     problems.extend(_check_appeal_cycles(items("bodies"), by_id))
+    problems.extend(_check_jurisdiction(get("jurisdiction"), clauses, categories, offices, seriousness, bodies, by_id))
 
-    problems.extend(
-        _check_jurisdiction(get("jurisdiction"), clauses, categories, offices, seriousness, by_id, broken_bodies)
-    )
-
-    if "sanctions" in p and len(get("sanctions")) < 2:
+    if "sanctions" in p and 0 < len(get("sanctions")) < 2:
         problems.append(Problem("sanctions", "list at least two sanctions, from 'no action' to the most severe"))
     for i, sanction in items("sanctions"):
         if sanction.time_limited and sanction.max_months is None:
@@ -485,12 +495,12 @@ def _check_references(p: dict[str, Any]) -> list[Problem]:
         problems.extend(_check_time_limits(limits))
 
     if "guidelines" in p:
-        guidelines, written = p["guidelines"]
-        problems.extend(_check_guidelines(guidelines, written, sanctions))
+        _, written = p["guidelines"]
+        problems.extend(_check_guidelines(written, sanctions))
     return problems
 
 
-def _check_body(i: int, body: Body, by_id: dict[str, Body], broken: set[str]) -> list[Problem]:
+def _check_body(i: int, body: Body, by_id: dict[str, Body], known: dict[str, int] | None) -> list[Problem]:
     loc = f"bodies[{i}]"
     problems: list[Problem] = []
     hears = body.has(Power.HEAR) or body.has(Power.HEAR_APPEALS)
@@ -507,10 +517,8 @@ def _check_body(i: int, body: Body, by_id: dict[str, Body], broken: set[str]) ->
         problems.append(Problem(f"{loc}.powers", "'sanction' needs 'hear': nobody is sanctioned without a hearing"))
     if body.appeals_to is not None:
         target = by_id.get(body.appeals_to)
-        if target is None and body.appeals_to in broken:
-            pass
-        elif target is None:
-            problems.append(Problem(f"{loc}.appeals_to", f"no body {body.appeals_to!r}"))
+        if target is None:
+            _check_refs([body.appeals_to], known, f"{loc}.appeals_to", "body", problems)
         elif target.id == body.id:
             problems.append(Problem(f"{loc}.appeals_to", "a body cannot hear appeals against itself"))
         elif not target.has(Power.HEAR_APPEALS):
@@ -527,6 +535,8 @@ def _check_appeal_cycles(bodies: list[tuple[int, Body]], by_id: dict[str, Body])
     problems = []
     for i, body in bodies:
         seen = [body.id]
+        if body.appeals_to == body.id:
+            continue  # reported as appealing to itself
         current = by_id.get(body.appeals_to or "")
         while current is not None and current.id not in seen:
             seen.append(current.id)
@@ -539,12 +549,12 @@ def _check_appeal_cycles(bodies: list[tuple[int, Body]], by_id: dict[str, Body])
 
 def _check_jurisdiction(
     rules: Sequence[JurisdictionRule | _Broken],
-    clauses: dict[str, int],
-    categories: dict[str, int],
-    offices: dict[str, int],
-    seriousness: dict[str, int],
+    clauses: dict[str, int] | None,
+    categories: dict[str, int] | None,
+    offices: dict[str, int] | None,
+    seriousness: dict[str, int] | None,
+    known_bodies: dict[str, int] | None,
     bodies: dict[str, Body],
-    broken_bodies: set[str],
 ) -> list[Problem]:
     problems: list[Problem] = []
     catch_all_at: int | None = None
@@ -560,10 +570,8 @@ def _check_jurisdiction(
         if rule.min_seriousness is not None:
             _check_refs([rule.min_seriousness], seriousness, f"{loc}.min_seriousness", "seriousness level", problems)
         body = bodies.get(rule.body)
-        if body is None and rule.body not in broken_bodies:
-            problems.append(Problem(f"{loc}.body", f"no body {rule.body!r}"))
         if body is None:
-            pass
+            _check_refs([rule.body], known_bodies, f"{loc}.body", "body", problems)
         elif not body.powers & {Power.TRIAGE, Power.INVESTIGATE, Power.HEAR}:
             problems.append(Problem(f"{loc}.body", f"body {rule.body!r} can neither triage, investigate nor hear"))
         if rule.is_catch_all and catch_all_at is None:
@@ -595,14 +603,16 @@ def _check_time_limits(limits: TimeLimits) -> list[Problem]:
     return problems
 
 
-def _check_guidelines(g: Guidelines, written: dict[str, Any], sanctions: dict[str, int]) -> list[Problem]:
+def _check_guidelines(written: dict[str, list[Any]], sanctions: dict[str, int] | None) -> list[Problem]:
+    """Checks on the guideline lists as written in the file, broken items included so locations stay true."""
     problems: list[Problem] = []
-    culpability = _ids(
-        written.get("culpability", g.culpability), "guidelines.culpability", "culpability level", problems
-    )
-    harm = _ids(written.get("harm", g.harm), "guidelines.harm", "harm level", problems)
-    aggravating = _ids(written.get("aggravating", g.aggravating), "guidelines.aggravating", "factor", problems)
-    for i, factor in enumerate(written.get("mitigating", g.mitigating)):
+    for key in ("culpability", "harm", "grid"):
+        if key in written and not written[key]:
+            problems.append(Problem(f"guidelines.{key}", "needs at least one entry"))
+    culpability = _ids(written.get("culpability", []), "guidelines.culpability", "culpability level", problems)
+    harm = _ids(written.get("harm", []), "guidelines.harm", "harm level", problems)
+    aggravating = _ids(written.get("aggravating", []), "guidelines.aggravating", "factor", problems)
+    for i, factor in enumerate(written.get("mitigating", [])):
         if factor.id in aggravating:
             problems.append(
                 Problem(
@@ -610,9 +620,9 @@ def _check_guidelines(g: Guidelines, written: dict[str, Any], sanctions: dict[st
                     f"{factor.id!r} is also an aggravating factor (guidelines.aggravating[{aggravating[factor.id]}])",
                 )
             )
-    _ids(written.get("mitigating", g.mitigating), "guidelines.mitigating", "factor", problems)
+    _ids(written.get("mitigating", []), "guidelines.mitigating", "factor", problems)
     seen: dict[tuple[str, str], int] = {}
-    for i, cell in enumerate(written.get("grid", g.grid)):
+    for i, cell in enumerate(written.get("grid", [])):
         if isinstance(cell, _Broken):
             continue
         loc = f"guidelines.grid[{i}]"
@@ -622,6 +632,8 @@ def _check_guidelines(g: Guidelines, written: dict[str, Any], sanctions: dict[st
         if key in seen:
             problems.append(Problem(loc, f"duplicate cell {key[0]}x{key[1]} (first at guidelines.grid[{seen[key]}])"))
         seen.setdefault(key, i)
+        if sanctions is None:
+            continue
         named = {"starting_point": cell.starting_point, "range[0]": cell.range[0], "range[1]": cell.range[1]}
         outside = {name: value for name, value in named.items() if value not in sanctions}
         for name, value in outside.items():
@@ -630,6 +642,8 @@ def _check_guidelines(g: Guidelines, written: dict[str, Any], sanctions: dict[st
             low, start, high = sanctions[cell.range[0]], sanctions[cell.starting_point], sanctions[cell.range[1]]
             if not low <= start <= high:
                 problems.append(Problem(loc, "the starting point must lie within the range, mildest sanction first"))
+    if any(isinstance(cell, _Broken) for cell in written.get("grid", [])):
+        return problems  # a broken cell may be the one that looks missing
     for c in culpability:
         for h in harm:
             if (c, h) not in seen:
@@ -639,8 +653,6 @@ def _check_guidelines(g: Guidelines, written: dict[str, Any], sanctions: dict[st
 
 def check_versions(rulebooks: Sequence[tuple[str, Rulebook]]) -> list[Problem]:
     """Problems between versions of one organisation's rulebook: each date must be governed by at most one."""
-    from fairhearing.procedure.versions import overlapping_pairs
-
     problems: list[Problem] = []
     organisations = {rb.rulebook.organisation for _, rb in rulebooks}
     if len(organisations) > 1:

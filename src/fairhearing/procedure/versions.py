@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 
 class Versioned(Protocol):
@@ -15,12 +15,14 @@ class Versioned(Protocol):
     def effective_until(self) -> date | None: ...
 
 
-V = TypeVar("V", bound=Versioned)
+def covers(start: date, end: date | None, day: date) -> bool:
+    """Whether a period covers `day`. Both ends are inclusive; no end means the period is still running."""
+    return start <= day and (end is None or day <= end)
 
 
 def in_force_on(version: Versioned, day: date) -> bool:
-    """Both ends are inclusive: a version effective until 31 December still governs conduct on that day."""
-    return version.effective_from <= day and (version.effective_until is None or day <= version.effective_until)
+    """A version effective until 31 December still governs conduct on that day."""
+    return covers(version.effective_from, version.effective_until, day)
 
 
 def version_in_force[V: Versioned](versions: Sequence[V], day: date) -> V | None:

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
-from fairhearing.formatting import long_date
+from fairhearing.migration_state import NOT_MIGRATED, has_pending_migrations
 from fairhearing.organisation.services import load_rulebook_version
-from fairhearing.procedure.rulebook import Problem, Rulebook, RulebookInvalid, check_versions, load_rulebook
+from fairhearing.procedure.rulebook import RulebookInvalid
+from fairhearing.rulebook_files import check_files, problem_count, read_rulebook
 
 INVALID = 2
 
@@ -28,41 +27,23 @@ class Command(BaseCommand):
         else:
             self.load_file(options["file"])
 
-    def _read(self, name: str) -> str:
-        try:
-            return Path(name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RulebookInvalid([Problem("", f"cannot read the file: {exc}")]) from exc
-
     def _fail(self, problems: list[str]) -> None:
         for line in problems:
             self.stderr.write(line)
-        noun = "problem" if len(problems) == 1 else "problems"
-        raise CommandError(f"{len(problems)} {noun} found", returncode=INVALID)
+        raise CommandError(problem_count(problems), returncode=INVALID)
 
     def check_files(self, files: list[str]) -> None:
-        problems: list[str] = []
-        valid: list[tuple[str, Rulebook]] = []
-        for name in files:
-            try:
-                valid.append((name, load_rulebook(self._read(name))))
-            except RulebookInvalid as exc:
-                problems += [f"{name}: {p}" for p in exc.problems]
-        if len(valid) > 1:
-            problems += [str(p) for p in check_versions(valid)]
+        summaries, problems = check_files(files)
         if problems:
             self._fail(problems)
-        for name, rb in valid:
-            until = f" until {long_date(rb.effective_until)}" if rb.effective_until else ""
-            self.stdout.write(
-                f"{name}: OK - {rb.rulebook.organisation} rulebook {rb.version}, in force from "
-                f"{long_date(rb.effective_from)}{until}: {len(rb.clauses)} clauses, {len(rb.bodies)} bodies, "
-                f"{len(rb.jurisdiction)} jurisdiction rules, {len(rb.sanctions)} sanctions"
-            )
+        for line in summaries:
+            self.stdout.write(line)
 
     def load_file(self, name: str) -> None:
+        if has_pending_migrations():
+            raise CommandError(NOT_MIGRATED)
         try:
-            version = load_rulebook_version(self._read(name))
+            version = load_rulebook_version(read_rulebook(name)[0])
         except RulebookInvalid as exc:
             self._fail([f"{name}: {p}" for p in exc.problems])
         self.stdout.write(f"Loaded {version}.")

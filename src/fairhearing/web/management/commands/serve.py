@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.migrations.executor import MigrationExecutor
+from django.db import connections
 
+from fairhearing.migration_state import NOT_MIGRATED, has_pending_migrations
 from fairhearing.web.server import run_server
 
 
@@ -21,12 +21,8 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: int, workers: int, threads: int, migrate: bool, **options):
         if migrate:
             call_command("migrate", interactive=False, verbosity=0)
-        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
-        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-            raise CommandError(
-                "the database has unapplied migrations: run `fairhearing manage migrate` first "
-                "(or `fairhearing serve --migrate`)"
-            )
+        if has_pending_migrations():
+            raise CommandError(f"{NOT_MIGRATED} (or `fairhearing serve --migrate`)")
         connections.close_all()
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"fairhearing is serving on http://{host}:{port}/ (Ctrl+C stops it)")
