@@ -29,6 +29,10 @@ def test_home_and_rules_show_the_rulebook_in_force(client, example_source, examp
         assert rule.reason.replace("'", "&#x27;")[:40] in rules
     assert f"Time to respond to a notice: {example_rulebook.time_limits.respond_days} days" in rules
     assert "Starting point and range by culpability and harm" in rules
+    assert f"cannot run longer than {example_rulebook.time_limits.interim_suspension_cap_days} days" in rules
+    assert f"Conduct more than {example_rulebook.time_limits.limitation_days} days" in rules
+    for factor in (*example_rulebook.guidelines.aggravating, *example_rulebook.guidelines.mitigating):
+        assert factor.name.replace("'", "&#x27;") in rules
 
 
 def test_pages_carry_security_headers(client):

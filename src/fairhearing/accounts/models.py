@@ -21,6 +21,3 @@ class User(AbstractUser):
     def roles(self) -> set[Role]:
         names = {g.name for g in self.groups.all()}
         return {r for r in Role if r.value in names}
-
-    def has_role(self, role: Role) -> bool:
-        return self.groups.filter(name=role.value).exists()

@@ -10,32 +10,22 @@ from fairhearing.cases.models import (
     InterimSuspension,
     TimelineEvent,
 )
+from fairhearing.readonly_admin import ReadOnlyAdminMixin
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class AllegationInline(ReadOnlyMixin, admin.TabularInline):
+class AllegationInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Allegation
     extra = 0
 
 
-class TimelineInline(ReadOnlyMixin, admin.TabularInline):
+class TimelineInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = TimelineEvent
     extra = 0
     fields = ("at", "kind", "actor_label", "stage_from", "stage_to", "summary")
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("reference", "respondent", "body", "stage", "received_at", "outcome")
     list_filter = ("stage", "body__kind", "source")
     search_fields = ("reference", "respondent__name", "respondent__membership_number")
@@ -45,20 +35,20 @@ class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("case", "kind", "sanction", "guideline_starting_point", "decided_at")
     list_filter = ("kind", "sanction")
     list_select_related = ("case",)
 
 
 @admin.register(EvidenceItem)
-class EvidenceItemAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class EvidenceItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("case", "kind", "provenance", "attribution", "admissibility", "added_at")
     list_filter = ("provenance", "attribution", "admissibility")
     list_select_related = ("case",)
 
 
 @admin.register(InterimSuspension)
-class InterimSuspensionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class InterimSuspensionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("case", "imposed_at", "review_by", "lifted_at")
     list_select_related = ("case",)

@@ -9,6 +9,7 @@ from fairhearing.organisation.models import (
     Region,
     RulebookVersion,
 )
+from fairhearing.readonly_admin import ReadOnlyAdminMixin
 
 
 @admin.register(Region)
@@ -56,7 +57,7 @@ class BodyAdmin(admin.ModelAdmin):
 
 
 @admin.register(RulebookVersion)
-class RulebookVersionAdmin(admin.ModelAdmin):
+class RulebookVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: versions are loaded with `fairhearing rulebook load`, which checks them first."""
 
     list_display = ("version", "organisation", "effective_from", "effective_until", "loaded_at")
@@ -70,12 +71,3 @@ class RulebookVersionAdmin(admin.ModelAdmin):
         "loaded_by",
         "source",
     )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -54,10 +54,6 @@ class Member(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.membership_number})"
 
-    @property
-    def region(self) -> Region:
-        return self.branch.region
-
 
 class OfficeHolding(models.Model):
     """An office held by a member for a period. Office ids come from the rulebook's `offices`."""

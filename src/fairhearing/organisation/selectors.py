@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 
 from fairhearing.formatting import long_date
-from fairhearing.organisation.models import Body, Member, RulebookVersion
+from fairhearing.organisation.models import Member, RulebookVersion
 from fairhearing.procedure.errors import ActionRefused
 from fairhearing.procedure.rulebook import Level, Rulebook, load_rulebook
 from fairhearing.procedure.versions import version_in_force
 
-
-@lru_cache(maxsize=16)
-def _parse(sha256: str, source: str) -> Rulebook:
-    # Keyed by content hash: a stored version never changes, so parsing it once per process is enough.
-    return load_rulebook(source)
+_parsed: dict[str, Rulebook] = {}
 
 
 def parsed_rulebook(version: RulebookVersion) -> Rulebook:
-    return _parse(version.sha256, version.source)
+    # A stored version never changes, so each is parsed once per process, found again by its content hash.
+    if version.sha256 not in _parsed:
+        _parsed[version.sha256] = load_rulebook(version.source)
+    return _parsed[version.sha256]
 
 
 def rulebook_version_on(day: date) -> RulebookVersion:
@@ -40,13 +38,3 @@ def body_key(kind: str, level: str, respondent: Member) -> tuple[str, int | None
     region = respondent.branch.region_id if level == Level.REGIONAL else None
     branch = respondent.branch_id if level == Level.LOCAL else None
     return kind, region, branch
-
-
-def body_for(kind: str, level: str, respondent: Member) -> Body:
-    kind, region, branch = body_key(kind, level, respondent)
-    try:
-        return Body.objects.get(kind=kind, region_id=region, branch_id=branch)
-    except Body.DoesNotExist:
-        raise ActionRefused(
-            f"no {kind!r} body exists for this respondent; synchronise the bodies with the rulebook"
-        ) from None
