@@ -138,6 +138,9 @@ class TimeLimits(_Item):
     notice_before_hearing_working_days: int = Field(default=10, ge=0, le=365, strict=True)
     decision_notify_days: int = Field(default=5, ge=1, le=365, strict=True)
     limitation_days: int = Field(ge=1, le=36500, strict=True)
+    # What happens when an interim suspension's review date passes unreviewed: it lapses ("lift"), or it stays
+    # and oversight is alerted ("alert"). Either way the miss is recorded on the case.
+    on_missed_review: Literal["lift", "alert"] = "lift"
     stage_targets: dict[str, StageTarget] = Field(default_factory=dict)
 
 
