@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from fairhearing.procedure import deadlines
 from fairhearing.procedure import workflow as wf
 from fairhearing.procedure.panels import Person, Seat
 from fairhearing.procedure.roles import Role
@@ -49,50 +50,45 @@ TRIAGE = wf.Triage(
 )
 
 
+def next_step(case: wf.CaseFile, day: date) -> wf.Outcome:
+    """The next ordinary step for a case at its current stage, taken by the right person with sound inputs."""
+    steps = {
+        Stage.RECEIVED: lambda c, d: wf.begin_triage(c, OFFICER, d),
+        Stage.TRIAGE: lambda c, d: wf.open_investigation(
+            wf.record_triage(c, OFFICER, d, triage=TRIAGE).case, OFFICER, d, investigator=INVESTIGATOR
+        ),
+        Stage.INVESTIGATION: lambda c, d: wf.issue_notice(c, OFFICER, d, evidence=EVIDENCE),
+        Stage.NOTICE_ISSUED: lambda c, d: wf.record_response(c, RESPONDENT_ACTOR, d),
+        Stage.RESPONSE_RECEIVED: _to_hearing,
+        Stage.RESPONSE_TIME_ELAPSED: _to_hearing,
+        Stage.HEARING: lambda c, d: wf.record_decision(
+            c, PANELLIST, d, findings=FINDINGS, sanction="suspension", seats=ALL_SEATS, culpability="B", harm="2"
+        ),
+        Stage.DECIDED: lambda c, d: wf.notify_decision(c, OFFICER, d),
+        Stage.APPEAL_WINDOW: lambda c, d: wf.lodge_appeal(c, RESPONDENT_ACTOR, d, grounds={"disproportionate"}),
+        Stage.APPEAL_LODGED: lambda c, d: wf.record_appeal_decision(
+            c if c.appeal.panel else wf.form_appeal_panel(c, APPEALS_OFFICER, d, seats=APPEAL_SEATS[:3]).case,
+            APPEAL_PANELLIST,
+            d,
+            result=wf.AppealResult.DISMISSED,
+            reasons="No ground made out.",
+            seats=ALL_SEATS,
+        ),
+        Stage.APPEAL_DECIDED: lambda c, d: wf.close(c, OFFICER, d),
+    }
+    return steps[case.stage](case, day)
+
+
+def _to_hearing(case: wf.CaseFile, day: date) -> wf.Outcome:
+    panelled = case if case.panel else wf.form_panel(case, BODY_OFFICER, day, seats=SEATS[:3]).case
+    earliest = max(day, deadlines.earliest_hearing(case.rulebook, case.notice.served_on))
+    return wf.schedule_hearing(panelled, BODY_OFFICER, day, hearing_on=earliest, seats=ALL_SEATS)
+
+
 def happy_path(case: wf.CaseFile, until: Stage, day: date = START) -> tuple[wf.CaseFile, date]:
     """Drive a case along the ordinary path until it reaches `until`; returns it and the date reached."""
-    steps = [
-        (Stage.TRIAGE, lambda c, d: wf.begin_triage(c, OFFICER, d)),
-        (
-            Stage.INVESTIGATION,
-            lambda c, d: wf.open_investigation(
-                wf.record_triage(c, OFFICER, d, triage=TRIAGE).case, OFFICER, d, investigator=INVESTIGATOR
-            ),
-        ),
-        (Stage.NOTICE_ISSUED, lambda c, d: wf.issue_notice(c, OFFICER, d, evidence=EVIDENCE)),
-        (Stage.RESPONSE_RECEIVED, lambda c, d: wf.record_response(c, RESPONDENT_ACTOR, d)),
-        (
-            Stage.HEARING,
-            lambda c, d: wf.schedule_hearing(
-                wf.form_panel(c, BODY_OFFICER, d, seats=SEATS[:3]).case, BODY_OFFICER, d, hearing_on=d, seats=ALL_SEATS
-            ),
-        ),
-        (
-            Stage.DECIDED,
-            lambda c, d: wf.record_decision(
-                c, PANELLIST, d, findings=FINDINGS, sanction="suspension", seats=ALL_SEATS, culpability="B", harm="2"
-            ),
-        ),
-        (Stage.APPEAL_WINDOW, lambda c, d: wf.notify_decision(c, OFFICER, d)),
-        (Stage.APPEAL_LODGED, lambda c, d: wf.lodge_appeal(c, RESPONDENT_ACTOR, d, grounds={"disproportionate"})),
-        (
-            Stage.APPEAL_DECIDED,
-            lambda c, d: wf.record_appeal_decision(
-                wf.form_appeal_panel(c, APPEALS_OFFICER, d, seats=APPEAL_SEATS[:3]).case,
-                APPEAL_PANELLIST,
-                d,
-                result=wf.AppealResult.DISMISSED,
-                reasons="No ground made out.",
-                seats=ALL_SEATS,
-            ),
-        ),
-        (Stage.CLOSED, lambda c, d: wf.close(c, OFFICER, d)),
-    ]
-    for stage, step in steps:
-        if case.stage == until:
-            break
-        # Hearings come ten working days after the notice; everything else a few days apart.
-        day += timedelta(days=15 if stage == Stage.HEARING else 2)
-        case = step(case, day).case
-        assert case.stage == stage
+    while case.stage != until:
+        # The decision waits for the hearing date, ten working days after the notice; other steps are days apart.
+        day += timedelta(days=15 if case.stage in (Stage.RESPONSE_RECEIVED,) else 2)
+        case = next_step(case, day).case
     return case, day

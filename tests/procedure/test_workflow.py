@@ -457,3 +457,13 @@ def test_every_action_has_roles_or_is_the_scheduled_jobs():
     for action in wf.Action:
         assert (action in wf.ROLES) != (action in wf.SYSTEM_ACTIONS), action
         assert action in wf.TRANSITIONS
+
+
+def test_a_panel_is_checked_on_its_own_body_seats_when_members_sit_elsewhere_too(case):
+    hearing, day = at(case, Stage.HEARING)
+    # Member 11 also sits, untrained, on the appeals panel: that seat has nothing to do with this hearing.
+    elsewhere = Seat(SEATS[0].person, "appeals-panel", START)
+    assert _decide(hearing, day, seats=[*ALL_SEATS, elsewhere]).case.stage == Stage.DECIDED
+    # A member who has left the body can no longer decide.
+    message = refused("panel_eligible", _decide, hearing, day, seats=SEATS[1:])
+    assert message == "member 11 no longer sits on this body's panels"

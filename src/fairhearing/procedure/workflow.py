@@ -394,17 +394,26 @@ def form_panel(case: CaseFile, actor: Actor, today: date, *, seats: Collection[S
     return _done(case, refusals, Action.FORM_PANEL, f"Hearing panel formed ({len(ids)} members).", panel=ids)
 
 
-def _panel_still_valid(case: CaseFile, panel: frozenset[int], seats: Collection[Seat], today: date) -> list[Refusal]:
-    """Conflicts may be declared after a panel is formed; every later step checks the panel again."""
+def _panel_still_valid(
+    case: CaseFile, panel: frozenset[int], body: str, seats: Collection[Seat], today: date, label: str
+) -> list[Refusal]:
+    """Conflicts may be declared, and training lapse, after a panel is formed: every later step checks it again,
+    using each member's seat on this body (a person may sit on several bodies)."""
     if not panel:
-        return [Refusal("panel_formed", "no panel has been formed")]
-    return _seats_refusals(case, [s for s in seats if s.person.member_id in panel], case.body, today, "the panel")
+        return [Refusal("panel_formed", f"no {label.removeprefix('the ')} has been formed")]
+    own = {s.person.member_id: s for s in seats if s.body == body and s.person.member_id in panel}
+    refusals = [
+        Refusal("panel_eligible", f"member {member} no longer sits on this body's panels")
+        for member in sorted(panel - own.keys())
+    ]
+    return refusals + _seats_refusals(case, list(own.values()), body, today, label)
 
 
 def schedule_hearing(
     case: CaseFile, actor: Actor, today: date, *, hearing_on: date, seats: Collection[Seat]
 ) -> Outcome:
-    refusals = _basic(case, Action.SCHEDULE_HEARING, actor) + _panel_still_valid(case, case.panel, seats, today)
+    refusals = _basic(case, Action.SCHEDULE_HEARING, actor)
+    refusals += _panel_still_valid(case, case.panel, case.body, seats, today, "the hearing panel")
     if case.notice is not None:
         earliest = deadlines.earliest_hearing(case.rulebook, case.notice.served_on)
         if hearing_on < earliest:
@@ -442,7 +451,7 @@ def record_decision(
     refusals = _basic(case, Action.RECORD_DECISION, actor)
     if actor.member_id not in case.panel:
         refusals.append(Refusal("panel_member", "only a member of the hearing panel may record its decision"))
-    refusals += _panel_still_valid(case, case.panel, seats, today)
+    refusals += _panel_still_valid(case, case.panel, case.body, seats, today, "the hearing panel")
     if case.notice is None or set(case.notice.evidence) != {a.id for a in case.allegations}:
         refusals.append(Refusal("notice_served", "no decision before a notice listing every allegation was served"))
     elif case.responded_on is None and today <= deadlines.response_due(rb, case.notice.served_on):
@@ -589,11 +598,7 @@ def record_appeal_decision(
     appeal, decision = case.appeal, case.decision
     if appeal is None or decision is None:
         raise ActionRefused(refusals or [Refusal("stage", "there is no appeal to decide")])
-    if not appeal.panel:
-        refusals.append(Refusal("panel_formed", "no appeal panel has been formed"))
-    else:
-        chosen = [s for s in seats if s.person.member_id in appeal.panel]
-        refusals += _seats_refusals(case, chosen, appeal.body, today, "the appeal panel")
+    refusals += _panel_still_valid(case, appeal.panel, appeal.body, seats, today, "the appeal panel")
     if actor.member_id not in appeal.panel:
         refusals.append(Refusal("panel_member", "only a member of the appeal panel may record its decision"))
     final = {AppealResult.DISMISSED: decision.sanction, AppealResult.OVERTURNED: rb.sanctions[0].id}.get(
