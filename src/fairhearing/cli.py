@@ -13,6 +13,7 @@ COMMANDS = {
     "demo": "build the demo organisation and serve it on 127.0.0.1:8000",
     "serve": "serve fairhearing with a production web server",
     "rulebook": "check or load rulebook files (rulebook check FILE..., rulebook load FILE)",
+    "tick": "apply the time limits that have run out (run it daily, or more often)",
     "manage": "run any Django management command (migrate, createsuperuser, ...)",
 }
 

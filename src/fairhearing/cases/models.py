@@ -48,6 +48,12 @@ class Case(models.Model):
     stage = models.CharField(max_length=32, choices=STAGE_CHOICES, default=Stage.RECEIVED.value)
     stage_entered_at = models.DateTimeField()
     outcome = models.CharField(max_length=64, blank=True, help_text="Sanction id of the final outcome.")
+    investigator = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="cases_investigated"
+    )
+    responded_on = models.DateField(null=True, blank=True)
+    hearing_on = models.DateField(null=True, blank=True)
+    closed_by_appeal_window = models.BooleanField(default=False)
     closed_at = models.DateTimeField(null=True, blank=True)
     closure_reason = models.CharField(max_length=200, blank=True)
 
@@ -71,6 +77,21 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class TriageRecord(models.Model):
+    """Safeguard 2: what triage decided before the case could move on."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="triage_record")
+    informal_resolution_suitable = models.BooleanField()
+    interim_action_needed = models.BooleanField()
+    interim_action_reasons = models.TextField(blank=True)
+    protected_characteristics_involved = models.BooleanField()
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Triage of {self.case.reference}"
 
 
 class Allegation(models.Model):
@@ -142,11 +163,93 @@ class EvidenceItem(models.Model):
         return f"{self.get_kind_display()} for {self.case.reference}"
 
 
+class Notice(models.Model):
+    """The notice of allegations served on the respondent, with the evidence relied on for each."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="notice")
+    served_on = models.DateField()
+    served_at = models.DateTimeField()
+    served_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Notice in {self.case.reference}"
+
+
+class NoticeEvidence(models.Model):
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="evidence_relied_on")
+    allegation = models.ForeignKey(Allegation, on_delete=models.CASCADE, related_name="+")
+    evidence = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["notice", "allegation", "evidence"], name="evidence_cited_once")]
+
+    def __str__(self) -> str:
+        return f"Evidence {self.evidence_id} for allegation {self.allegation_id}"
+
+
+class SittingKind(models.TextChoices):
+    HEARING = "hearing", "Hearing panel"
+    APPEAL = "appeal", "Appeal panel"
+
+
+class PanelSitting(models.Model):
+    """The panel formed to hear a case or its appeal. A transfer dissolves it: the new body forms its own."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sittings")
+    kind = models.CharField(max_length=16, choices=SittingKind.choices)
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="sittings")
+    seats = models.ManyToManyField("organisation.PanelMember", related_name="sittings")
+    formed_at = models.DateTimeField()
+    dissolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind"], condition=Q(dissolved_at__isnull=True), name="one_live_sitting_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.case.reference}"
+
+
+class DeclaredConflict(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="declared_conflicts")
+    panel_member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="conflicts_declared")
+    with_member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    declared_at = models.DateTimeField()
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Conflict in {self.case.reference}"
+
+
+class Appeal(models.Model):
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="appeal")
+    lodged_on = models.DateField()
+    grounds = models.JSONField(default=list)
+    late_reason = models.TextField(blank=True)
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="appeals")
+
+    def __str__(self) -> str:
+        return f"Appeal in {self.case.reference}"
+
+
 class EventKind(models.TextChoices):
     OPENED = "opened", "Case opened"
     ROUTED = "routed", "Routed to a body"
     STAGE_CHANGED = "stage_changed", "Stage changed"
     TRANSFERRED = "transferred", "Transferred"
+    TRIAGE_RECORDED = "triage_recorded", "Triage recorded"
+    INVESTIGATION_OPENED = "investigation_opened", "Investigation opened"
+    PANEL_FORMED = "panel_formed", "Panel formed"
+    HEARING_SCHEDULED = "hearing_scheduled", "Hearing scheduled"
+    CONFLICT_DECLARED = "conflict_declared", "Conflict declared"
+    DECISION_NOTIFIED = "decision_notified", "Decision sent"
+    TIME_LIMIT = "time_limit", "Time limit applied"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    DISMISSED = "dismissed", "Dismissed"
     EVIDENCE_ADDED = "evidence_added", "Evidence added"
     INTERIM_SUSPENSION_IMPOSED = "suspension_imposed", "Interim suspension imposed"
     INTERIM_SUSPENSION_REVIEWED = "suspension_reviewed", "Interim suspension reviewed"
@@ -211,6 +314,7 @@ class Decision(models.Model):
     departure_reason = models.TextField(blank=True)
     reasons = models.TextField()
     appeal_result = models.CharField(max_length=16, choices=AppealResult.choices, blank=True)
+    notified_on = models.DateField(null=True, blank=True, help_text="When the written decision was sent.")
     panel = models.ManyToManyField("organisation.PanelMember", blank=True, related_name="decisions")
 
     class Meta:
@@ -251,6 +355,8 @@ class InterimSuspension(models.Model):
     reasons = models.TextField()
     restricts = models.TextField(help_text="The rights the suspension restricts.")
     review_by = models.DateField()
+    proportionality = models.TextField(blank=True)
+    review_missed = models.BooleanField(default=False)
     lifted_at = models.DateTimeField(null=True, blank=True)
     lift_reason = models.TextField(blank=True)
 

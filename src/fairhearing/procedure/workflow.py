@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from fairhearing.procedure import deadlines
 from fairhearing.procedure.errors import ActionRefused, Refusal
+from fairhearing.procedure.jurisdiction import Routing, route
 from fairhearing.procedure.panels import CaseRoles, DeclaredConflict, Person, Seat, check_panel
 from fairhearing.procedure.roles import Role
 from fairhearing.procedure.rulebook import Power, Rulebook
@@ -791,3 +792,35 @@ def apply_time_limits(case: CaseFile, today: date) -> list[Outcome]:
         outcomes.append(outcome)
         case = outcome.case
     return outcomes
+
+
+def open_case(
+    actor: Actor,
+    today: date,
+    rulebook: Rulebook,
+    *,
+    clause_ids: Sequence[str],
+    conduct_dates: Sequence[date],
+    offices: Collection[str],
+    respondent: Person,
+    complainant: Person | None,
+) -> Routing:
+    """Check a new complaint and route it by the published rules; the routing reason goes on the record."""
+    refusals = []
+    if Role.CASE_OFFICER not in actor.roles:
+        refusals.append(Refusal("role", "only a case officer may open a case"))
+    if not clause_ids:
+        refusals.append(Refusal("allegations", "a case needs at least one allegation"))
+    known = {c.id for c in rulebook.clauses}
+    for clause in clause_ids:
+        if clause not in known:
+            refusals.append(
+                Refusal("clause", f"clause {clause!r} is not in rulebook {rulebook.version}, in force at the time")
+            )
+    if any(day > today for day in conduct_dates):
+        refusals.append(Refusal("conduct_date", "the conduct date cannot be in the future"))
+    if complainant is not None and complainant.member_id == respondent.member_id:
+        refusals.append(Refusal("complainant", "a member cannot complain about themselves"))
+    if refusals:
+        raise ActionRefused(refusals)
+    return route(rulebook, clause_ids, offices)

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from fairhearing.cases.services import apply_time_limits
+from fairhearing.migration_state import NOT_MIGRATED, has_pending_migrations
+
+
+class Command(BaseCommand):
+    help = "Apply the time limits that have run out. Safe to run as often as you like: each applies once."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--now", type=datetime.fromisoformat, default=None, help="act as if it were this moment (ISO 8601)"
+        )
+
+    def handle(self, *args, now: datetime | None, **options):
+        if has_pending_migrations():
+            raise CommandError(NOT_MIGRATED)
+        if now is not None and timezone.is_naive(now):
+            now = timezone.make_aware(now)
+        report = apply_time_limits(now)
+        for reference, summary in report.applied:
+            self.stdout.write(f"{reference}: {summary}")
+        self.stdout.write(f"{len(report)} time limit(s) applied.")
