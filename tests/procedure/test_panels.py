@@ -55,3 +55,14 @@ def test_each_panel_rule_refuses_with_its_reason():
     ]
     assert _check([seat(3), seat(4, trained=None)])[0][0] == "panel_trained"
     assert _check([seat(3), seat(1)]) == [("panel_unconflicted", "member 1 cannot sit: is the respondent")]
+
+
+def test_a_branch_body_may_seat_the_branch_own_members():
+    neighbour = seat(3, branch=10)
+    assert conflicts_of(neighbour, ROLES, [], same_branch_conflicts=False) == []
+    # ...but the parties themselves, the investigator and declared conflicts still count.
+    assert conflicts_of(seat(1, branch=10), ROLES, [], same_branch_conflicts=False) == ["is the respondent"]
+    declared = [DeclaredConflict(3, 1, "sister of the respondent")]
+    assert conflicts_of(neighbour, ROLES, declared, same_branch_conflicts=False) == [
+        "declared a conflict: sister of the respondent"
+    ]

@@ -467,3 +467,9 @@ def test_a_panel_is_checked_on_its_own_body_seats_when_members_sit_elsewhere_too
     # A member who has left the body can no longer decide.
     message = refused("panel_eligible", _decide, hearing, day, seats=SEATS[1:])
     assert message == "member 11 no longer sits on this body's panels"
+
+
+def test_a_branch_executive_can_form_a_panel_from_its_own_branch(case):
+    responded, day = at(replace(case, body="branch-executive"), Stage.RESPONSE_RECEIVED)
+    locals_ = [Seat(Person(n, branch_id=10), "branch-executive", SEATS[0].trained_until) for n in (61, 62, 63)]
+    assert wf.form_panel(responded, BODY_OFFICER, day, seats=locals_).case.panel == {61, 62, 63}

@@ -48,8 +48,13 @@ class CaseRoles:
     deciding_panel_ids: frozenset[int] = frozenset()
 
 
-def conflicts_of(seat: Seat, roles: CaseRoles, declared: Iterable[DeclaredConflict]) -> list[str]:
-    """Every reason this person may not sit on a panel in this case; empty when there is none."""
+def conflicts_of(
+    seat: Seat, roles: CaseRoles, declared: Iterable[DeclaredConflict], *, same_branch_conflicts: bool = True
+) -> list[str]:
+    """Every reason this person may not sit on a panel in this case; empty when there is none.
+
+    Sharing a branch with a party is a conflict on regional and national bodies; a branch's own executive is
+    made of its members, so there `same_branch_conflicts` is off and personal conflicts must be declared."""
     member = seat.person.member_id
     reasons = []
     parties = [("respondent", roles.respondent), ("complainant", roles.complainant)]
@@ -58,7 +63,7 @@ def conflicts_of(seat: Seat, roles: CaseRoles, declared: Iterable[DeclaredConfli
             continue
         if party.member_id == member:
             reasons.append(f"is the {label}")
-        elif party.branch_id is not None and party.branch_id == seat.person.branch_id:
+        elif same_branch_conflicts and party.branch_id is not None and party.branch_id == seat.person.branch_id:
             reasons.append(f"is in the same branch as the {label}")
     if member in roles.investigator_ids:
         reasons.append("investigated this case")
@@ -83,6 +88,7 @@ def check_panel(
     declared: Iterable[DeclaredConflict],
     today: date,
     label: str = "the panel",
+    same_branch_conflicts: bool = True,
 ) -> list[Refusal]:
     """Refusals for placing `chosen` on a panel of `body`; empty when the panel may be formed."""
     declared = list(declared)
@@ -102,6 +108,6 @@ def check_panel(
             refusals.append(Refusal("panel_eligible", f"{who} does not sit on {body}'s panels"))
         if seat.trained_until is None or seat.trained_until < today:
             refusals.append(Refusal("panel_trained", f"{who} has no in-date training record for this kind of case"))
-        for reason in conflicts_of(seat, roles, declared):
+        for reason in conflicts_of(seat, roles, declared, same_branch_conflicts=same_branch_conflicts):
             refusals.append(Refusal("panel_unconflicted", f"{who} cannot sit: {reason}"))
     return refusals

@@ -18,7 +18,7 @@ from fairhearing.procedure.errors import ActionRefused, Refusal
 from fairhearing.procedure.jurisdiction import Routing, route
 from fairhearing.procedure.panels import CaseRoles, DeclaredConflict, Person, Seat, check_panel
 from fairhearing.procedure.roles import Role
-from fairhearing.procedure.rulebook import Power, Rulebook
+from fairhearing.procedure.rulebook import Level, Power, Rulebook
 from fairhearing.procedure.sanctions import GuidelineResult, guideline, may_impose, within_range
 from fairhearing.procedure.stages import Stage
 
@@ -283,6 +283,7 @@ def _seats_refusals(case: CaseFile, seats: Collection[Seat], body: str, today: d
         declared=case.conflicts,
         today=today,
         label=label,
+        same_branch_conflicts=spec.level != Level.LOCAL,
     )
 
 
