@@ -473,3 +473,57 @@ def test_a_branch_executive_can_form_a_panel_from_its_own_branch(case):
     responded, day = at(replace(case, body="branch-executive"), Stage.RESPONSE_RECEIVED)
     locals_ = [Seat(Person(n, branch_id=10), "branch-executive", SEATS[0].trained_until) for n in (61, 62, 63)]
     assert wf.form_panel(responded, BODY_OFFICER, day, seats=locals_).case.panel == {61, 62, 63}
+
+
+def test_the_appeal_window_closes_only_after_the_period(case, example_rulebook):
+    window, _ = at(case, Stage.APPEAL_WINDOW)
+    last_day = window.decision.notified_on + timedelta(days=example_rulebook.time_limits.appeal_days)
+    assert refused("appeal_period_over", wf.close_appeal_window, window, wf.SYSTEM, last_day) == (
+        "the appeal period has not ended"
+    )
+
+
+def test_a_missed_review_is_only_applied_to_a_suspension_past_its_date(case):
+    suspended = wf.impose_suspension(case, OFFICER, START, review_by=START + timedelta(days=28), **SUSPEND).case
+    refused("review_missed", wf.miss_suspension_review, suspended, wf.SYSTEM, START + timedelta(days=28))
+    refused("review_missed", wf.miss_suspension_review, case, wf.SYSTEM, START + timedelta(days=60))
+
+
+def test_opening_a_case(example_rulebook):
+    args = {
+        "clause_ids": ["2.1"],
+        "conduct_dates": [START],
+        "offices": [],
+        "respondent": Person(1, 10),
+        "complainant": Person(2, 20),
+    }
+    routing = wf.open_case(OFFICER, START, example_rulebook, **args)
+    assert routing.body_id == "branch-executive"
+    refused("role", wf.open_case, OTHER_MEMBER, START, example_rulebook, **args)
+    refused("allegations", wf.open_case, OFFICER, START, example_rulebook, **(args | {"clause_ids": []}))
+    refused("clause", wf.open_case, OFFICER, START, example_rulebook, **(args | {"clause_ids": ["9.9"]}))
+    future = START + timedelta(days=1)
+    refused("conduct_date", wf.open_case, OFFICER, START, example_rulebook, **(args | {"conduct_dates": [future]}))
+    refused("complainant", wf.open_case, OFFICER, START, example_rulebook, **(args | {"complainant": Person(1, 10)}))
+
+
+def test_a_notice_cannot_name_allegations_outside_the_case(case):
+    investigating, day = at(case, Stage.INVESTIGATION)
+    assert (
+        refused("notice_complete", wf.issue_notice, investigating, OFFICER, day, evidence={**EVIDENCE, 999: {501}})
+        == "the notice names allegations that are not in this case"
+    )
+
+
+def test_every_guard_has_a_refusal_test():
+    """A guard nobody has seen refuse is a guard nobody knows works."""
+    import re
+    from pathlib import Path
+
+    import fairhearing.procedure.panels as panels
+
+    source = Path(wf.__file__).read_text() + Path(panels.__file__).read_text()
+    guards = set(re.findall(r'Refusal\(\s*"([a-z_]+)"', source))
+    tests = Path(__file__).read_text() + Path(__file__).with_name("test_panels.py").read_text()
+    untested = {g for g in guards if f'"{g}"' not in tests}
+    assert not untested, f"guards with no refusal test: {sorted(untested)}"

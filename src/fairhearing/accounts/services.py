@@ -17,7 +17,7 @@ def ensure_role_groups() -> dict[Role, Group]:
 def create_user(
     *,
     username: str,
-    password: str,
+    password: str | None,
     roles: set[Role],
     first_name: str = "",
     last_name: str = "",
@@ -37,7 +37,10 @@ def create_user(
         is_staff=Role.ADMINISTRATOR in roles,
         is_superuser=Role.ADMINISTRATOR in roles,
     )
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()  # signs in only after a password reset
+    else:
+        user.set_password(password)
     user.full_clean()
     user.save()
     user.groups.set([groups[r] for r in roles])

@@ -4,25 +4,36 @@ from __future__ import annotations
 
 import random
 import secrets
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
+from fairhearing.accounts.models import User
 from fairhearing.accounts.roles import Role
 from fairhearing.accounts.services import create_user
+from fairhearing.cases import services
+from fairhearing.cases.casefile_store import load, person
 from fairhearing.cases.models import (
-    Allegation,
+    Admissibility,
     Case,
-    Decision,
+    EventKind,
     EvidenceItem,
-    Finding,
-    InterimSuspension,
     TimelineEvent,
 )
 from fairhearing.demo.models import DemoBuild
-from fairhearing.demo.plan import DemoPlan, plan_demo
+from fairhearing.demo.plan import (
+    CaseSpec,
+    DecisionSpec,
+    DemoPlan,
+    EventSpec,
+    EvidenceSpec,
+    SuspensionSpec,
+    TransferSpec,
+    plan_demo,
+)
 from fairhearing.organisation.models import (
     Body,
     Branch,
@@ -32,13 +43,15 @@ from fairhearing.organisation.models import (
     PanelMember,
     PanelRole,
     Region,
-    RulebookVersion,
 )
 from fairhearing.organisation.selectors import body_key
 from fairhearing.organisation.services import load_rulebook_version
+from fairhearing.procedure import deadlines
+from fairhearing.procedure import workflow as wf
+from fairhearing.procedure.panels import Seat, conflicts_of
 from fairhearing.procedure.rulebook import Power, Rulebook, load_rulebook
+from fairhearing.procedure.sanctions import may_impose
 from fairhearing.procedure.stages import Stage
-from fairhearing.procedure.versions import version_in_force
 
 BATCH = 2000
 MEMBER_PORTAL_STAGES = frozenset({Stage.NOTICE_ISSUED, Stage.RESPONSE_RECEIVED, Stage.HEARING, Stage.INVESTIGATION})
@@ -99,8 +112,9 @@ def write_plan(plan: DemoPlan, rulebook_source: str) -> list[Login]:
 
     rng = random.Random(plan.seed)
     seats = _panel_seats(rng, rulebook, bodies, plan, member_rows)
-    _write_cases(plan, rulebook, bodies, member_rows, seats, rng)
-    logins = _staff(plan, rulebook, bodies, member_rows, seats)
+    logins, staff = _staff(bodies, seats)
+    _Replay(plan, rulebook, member_rows, seats, staff, rng).run()
+    logins += _member_logins(plan, member_rows)
     DemoBuild.objects.create(seed=plan.seed, members=len(plan.members), cases=len(plan.cases), today=plan.today)
     return logins
 
@@ -114,7 +128,7 @@ def _body(bodies, rulebook: Rulebook, kind: str, member: Member) -> Body:
 
 
 def _panel_seats(rng, rulebook: Rulebook, bodies, plan: DemoPlan, member_rows) -> dict[int, list[PanelMember]]:
-    """Seat trained, ordinary members on every body that hears cases: two more than its panel size."""
+    """Seat ordinary members on every body that investigates or hears cases, most of them trained."""
     by_branch: dict[str, list[str]] = {}
     by_region: dict[str, list[str]] = {}
     branch_region = {code: region for code, _, region in plan.branches}
@@ -132,7 +146,7 @@ def _panel_seats(rng, rulebook: Rulebook, bodies, plan: DemoPlan, member_rows) -
     rows = []
     for (kind, region_id, branch_id), body in sorted(bodies.items(), key=lambda kv: kv[1].pk):
         spec = rulebook.body(kind)
-        if not spec.powers & {Power.HEAR, Power.HEAR_APPEALS}:
+        if not spec.powers & {Power.HEAR, Power.HEAR_APPEALS, Power.INVESTIGATE}:
             continue
         pool = (
             by_branch.get(branch_codes.get(branch_id, ""), [])
@@ -141,14 +155,16 @@ def _panel_seats(rng, rulebook: Rulebook, bodies, plan: DemoPlan, member_rows) -
             if region_id
             else everyone
         )
-        chosen = rng.sample(pool, min(len(pool), spec.panel_size + 2))
+        # Enough seats that a full panel remains once conflicts and lapsed training are set aside.
+        chosen = rng.sample(pool, min(len(pool), max(6, 3 * spec.panel_size + 2)))
         for i, number in enumerate(chosen):
             seat = PanelMember(
                 body=body,
                 member=member_rows[number],
                 role=PanelRole.CHAIR if i == 0 else PanelRole.MEMBER,
                 expertise=expertise[i % 3],
-                trained_until=date(plan.today.year + 1, 12, 31) if i % 7 else date(plan.today.year - 1, 12, 31),
+                # One seat in seven has let its training lapse, so panels are drawn from those in date.
+                trained_until=date(plan.today.year + 1, 12, 31) if i % 7 != 6 else date(plan.today.year - 1, 12, 31),
             )
             rows.append(seat)
             seats.setdefault(body.pk, []).append(seat)
@@ -156,95 +172,60 @@ def _panel_seats(rng, rulebook: Rulebook, bodies, plan: DemoPlan, member_rows) -
     return seats
 
 
-def _write_cases(plan, rulebook, bodies, member_rows, seats, rng) -> None:
-    versions = list(RulebookVersion.objects.all())
-    case_rows = []
-    for c in plan.cases:
-        respondent = member_rows[c.respondent]
-        version = version_in_force(versions, min(a.conduct_date for a in c.allegations))
-        case_rows.append(
-            Case(
-                reference=c.reference,
-                respondent=respondent,
-                complainant_kind=c.complainant_kind,
-                complainant_member=member_rows[c.complainant_member] if c.complainant_member else None,
-                complainant_name=c.complainant_name,
-                complainant_email=c.complainant_email,
-                source=c.source,
-                received_at=c.received_at,
-                body=_body(bodies, rulebook, c.body_kind, respondent),
-                routing_reason=c.routing.reason,
-                rulebook_version=version,
-                respondent_offices=list(c.respondent_offices),
-                seriousness=c.routing.seriousness,
-                stage=c.stage.value,
-                stage_entered_at=c.stage_entered_at,
-                outcome=c.outcome,
-                closed_at=c.closed_at,
-                closure_reason=c.closure_reason,
-            )
-        )
-    Case.objects.bulk_create(case_rows, batch_size=BATCH)
+class _Replay:
+    """Drives each planned case through the procedure's services at its planned times, so every timeline is one
+    the engine accepted: notices before decisions, quorate unconflicted panels, reviewed suspensions."""
 
-    allegations, events, decisions, suspensions, evidence = [], [], [], [], []
-    decision_allegations: list[tuple[Decision, list[Allegation], bool]] = []
-    for spec, case in zip(plan.cases, case_rows, strict=True):
-        case_allegations = [
-            Allegation(case=case, clause=a.clause, particulars=a.particulars, conduct_date=a.conduct_date)
-            for a in spec.allegations
-        ]
-        allegations += case_allegations
-        events += [
-            TimelineEvent(
-                case=case,
-                at=e.at,
-                kind=e.kind,
-                actor_label=e.actor,
-                summary=e.summary,
-                stage_from=e.stage_from,
-                stage_to=e.stage_to,
-            )
-            for e in spec.events
-        ]
-        for d in spec.decisions:
-            body = _body(bodies, rulebook, d.body_kind, case.respondent)
-            g = d.guideline
-            decision = Decision(
-                case=case,
-                kind=d.kind,
-                body=body,
-                decided_at=d.decided_at,
-                sanction=d.sanction,
-                suspension_months=d.suspension_months,
-                culpability=d.culpability,
-                harm=d.harm,
-                aggravating=list(d.aggravating),
-                mitigating=list(d.mitigating),
-                guideline_starting_point=g.starting_point if g else "",
-                guideline_lowest=g.lowest if g else "",
-                guideline_highest=g.highest if g else "",
-                departure_reason=d.departure_reason,
-                reasons=d.reasons,
-                appeal_result=d.appeal_result,
-            )
-            decisions.append(decision)
-            decision_allegations.append((decision, case_allegations, d.proven))
-        suspensions += [
-            InterimSuspension(
-                case=case,
-                imposed_at=s.imposed_at,
-                decision_maker=s.decision_maker,
-                criterion=s.criterion,
-                reasons=s.reasons,
-                restricts=s.restricts,
-                review_by=s.review_by,
-                lifted_at=s.lifted_at,
-                lift_reason=s.lift_reason,
-            )
-            for s in spec.suspensions
-        ]
-        evidence += [
-            EvidenceItem(
+    def __init__(self, plan: DemoPlan, rulebook: Rulebook, member_rows, seats, staff, rng: random.Random):
+        self.plan, self.rb, self.members, self.seats, self.staff, self.rng = (
+            plan,
+            rulebook,
+            member_rows,
+            seats,
+            staff,
+            rng,
+        )
+        self.officer, self.body_officer = staff["caseofficer"], staff["bodyofficer"]
+        unit = Body.objects.get(kind="complaints-unit")
+        self.investigators = seats[unit.pk]
+        self.cap = rulebook.time_limits.interim_suspension_cap_days
+        self.review_days = rulebook.time_limits.interim_suspension_review_days
+
+    def run(self) -> None:
+        for spec in self.plan.cases:
+            self.case_(spec)
+
+    def case_(self, spec: CaseSpec) -> None:
+        case = services.open_case(
+            user=self.officer,
+            respondent=self.members[spec.respondent],
+            allegations=[services.AllegationInput(a.clause, a.particulars, a.conduct_date) for a in spec.allegations],
+            source=spec.source,
+            complainant_kind=spec.complainant_kind,
+            complainant_member=self.members[spec.complainant_member] if spec.complainant_member else None,
+            complainant_name=spec.complainant_name,
+            complainant_email=spec.complainant_email,
+            now=spec.received_at,
+        )
+        steps = [(e.at, 1, self._stage(case, spec, e)) for e in spec.events if e.stage_to and e.stage_from]
+        steps += [(t.at, 0, self._transfer(case, t)) for t in spec.transfers]
+        steps += [(e.added_at, 0, self._evidence(case, e)) for e in spec.evidence]
+        steps += [(s.imposed_at, 2, self._suspend(case, s)) for s in spec.suspensions]
+        for at, _, step in sorted(steps, key=lambda item: item[:2]):
+            self._keep_suspension_reviewed(case, at)
+            step(at)
+        self._keep_suspension_reviewed(case, datetime.combine(self.plan.today, time(8), tzinfo=UTC))
+
+    # --- steps --------------------------------------------------------------------------------------------
+
+    def _transfer(self, case: Case, t: TransferSpec):
+        return lambda at: services.transfer_case(case, self.officer, to_body=t.body, reason=t.reason, now=at)
+
+    def _evidence(self, case: Case, e: EvidenceSpec):
+        def add(at: datetime) -> None:
+            # Metadata of historical evidence, recorded as the demo's starting data; uploads and admissibility
+            # rulings go through the evidence service.
+            item = EvidenceItem.objects.create(
                 case=case,
                 kind=e.kind,
                 description=e.description,
@@ -257,45 +238,207 @@ def _write_cases(plan, rulebook, bodies, member_rows, seats, rng) -> None:
                 size=e.size,
                 media_type=e.media_type,
                 admissibility=e.admissibility,
-                added_at=e.added_at,
+                added_at=at,
             )
-            for e in spec.evidence
-        ]
-    for model, rows in (
-        (Allegation, allegations),
-        (TimelineEvent, events),
-        (Decision, decisions),
-        (InterimSuspension, suspensions),
-        (EvidenceItem, evidence),
-    ):
-        model.objects.bulk_create(rows, batch_size=BATCH)
-
-    findings, panel_links = [], []
-    through = Decision.panel.through
-    for decision, case_allegations, proven in decision_allegations:
-        findings += [
-            Finding(
-                decision=decision,
-                allegation=a,
-                proven=proven,
-                reasons="Proven on the evidence." if proven else "Not proven on the evidence.",
+            TimelineEvent.objects.create(
+                case=case,
+                at=at,
+                kind=EventKind.EVIDENCE_ADDED,
+                actor_label=self.plan_staff("investigator"),
+                summary=f"Evidence added: {item.description}",
             )
-            for a in case_allegations
+
+        return add
+
+    def plan_staff(self, key: str) -> str:
+        return self.staff["caseofficer"].get_full_name() or "Case officer"
+
+    def _suspend(self, case: Case, s: SuspensionSpec):
+        return lambda at: services.impose_interim_suspension(
+            case,
+            self.officer,
+            criterion=s.criterion,
+            reasons=s.reasons,
+            proportionality="A lesser measure would not protect the investigation.",
+            restricts=s.restricts,
+            review_by=s.review_by,
+            now=at,
+        )
+
+    def _keep_suspension_reviewed(self, case: Case, until: datetime) -> None:
+        """Review an interim suspension on its review date, every time, until the overall cap; then lift it."""
+        while True:
+            active = case.interim_suspensions.filter(lifted_at__isnull=True).first()
+            if active is None or active.review_by >= until.date():
+                return
+            at = datetime.combine(active.review_by, time(9), tzinfo=UTC)
+            first = case.interim_suspensions.order_by("imposed_at").first().imposed_at.date()
+            renewed = active.review_by + timedelta(days=self.review_days)
+            if (renewed - first).days <= self.cap:
+                services.review_interim_suspension(
+                    case,
+                    self.officer,
+                    reasons="Reviewed: the investigation is still under way.",
+                    review_by=renewed,
+                    now=at,
+                )
+            else:
+                services.lift_interim_suspension(
+                    case, self.officer, reasons="The overall limit on interim suspension was reached.", now=at
+                )
+
+    def _stage(self, case: Case, spec: CaseSpec, e: EventSpec):
+        stage, previous = Stage(e.stage_to), Stage(e.stage_from)
+        officer = self.officer
+
+        def triage(at: datetime) -> None:
+            needed = bool(spec.suspensions)
+            services.record_triage(
+                case,
+                officer,
+                informal_resolution_suitable=spec.routing.seriousness == "minor",
+                interim_action_needed=needed,
+                interim_action_reasons="Risk to the investigation while it runs." if needed else "",
+                protected_characteristics_involved=any(
+                    self.rb.clause(a.clause).category in ("discrimination", "harassment") for a in spec.allegations
+                ),
+                now=at,
+            )
+
+        def step(at: datetime) -> None:
+            if stage == Stage.TRIAGE:
+                services.begin_triage(case, officer, now=at)
+            elif stage == Stage.DISMISSED:
+                triage(at)
+                services.dismiss(case, officer, reasons=e.summary, now=at)
+            elif stage == Stage.INVESTIGATION:
+                triage(at)
+                seat = self.investigators[self.rng.randrange(len(self.investigators))]
+                services.open_investigation(case, officer, investigator=seat, now=at)
+            elif stage == Stage.NOTICE_ISSUED:
+                admitted = list(case.evidence.filter(admissibility=Admissibility.ADMITTED).values_list("pk", flat=True))
+                services.issue_notice(case, officer, evidence={a.pk: admitted for a in case.allegations.all()}, now=at)
+            elif stage == Stage.RESPONSE_RECEIVED:
+                services.record_response(
+                    case, officer, response="The respondent's written answer, recorded by the case officer.", now=at
+                )
+            elif stage in (Stage.RESPONSE_TIME_ELAPSED,) or (stage == Stage.CLOSED and previous == Stage.APPEAL_WINDOW):
+                services.apply_time_limits_to(case, at)
+            elif stage == Stage.HEARING:
+                # A case still awaiting its hearing has no decision yet: any body that hears will do.
+                self._hearing(case, at, spec.decisions[0].sanction if spec.decisions else self.rb.sanctions[0].id)
+            elif stage == Stage.DECIDED:
+                self._decide(case, spec.decisions[0], at)
+            elif stage == Stage.APPEAL_WINDOW:
+                services.notify_decision(case, officer, now=at)
+            elif stage == Stage.APPEAL_LODGED:
+                services.lodge_appeal(case, officer, grounds={"disproportionate"}, now=at)
+            elif stage == Stage.APPEAL_DECIDED:
+                self._appeal(case, spec.decisions[1], at)
+            elif stage == Stage.CLOSED and previous == Stage.APPEAL_DECIDED:
+                services.close_case(case, officer, now=at)
+            elif stage == Stage.CLOSED:
+                services.withdraw_case(case, officer, reason="The complainant withdrew the complaint.", now=at)
+            case.refresh_from_db()
+            assert case.stage == stage.value, (case.reference, case.stage, stage)
+
+        return step
+
+    def _panel(self, case: Case, body: Body, at: datetime, exclude: frozenset[int] = frozenset()) -> list[PanelMember]:
+        spec = self.rb.body(body.kind)
+        file = load(case)
+        roles = replace(file.roles(), deciding_panel_ids=file.roles().deciding_panel_ids | exclude)
+        eligible = [
+            s
+            for s in self.seats[body.pk]
+            if s.role != PanelRole.OFFICER
+            and s.trained_until
+            and s.trained_until >= timezone.localdate(at)
+            and not conflicts_of(
+                Seat(person(s.member), body.kind, s.trained_until),
+                roles,
+                file.conflicts,
+                same_branch_conflicts=spec.level != "local",
+            )
         ]
-        body_seats = seats.get(decision.body_id, [])
-        quorum = rulebook.body(decision.body.kind).quorum
-        panel_links += [
-            through(decision=decision, panelmember=seat)
-            for seat in rng.sample(body_seats, min(quorum, len(body_seats)))
+        self.rng.shuffle(eligible)
+        return eligible[: spec.panel_size]
+
+    def _panel_user(self, seat: PanelMember) -> User:
+        """The account of a panel member who records a decision; one per person, however many bodies they sit on.
+        It has no password: its owner signs in after a password reset."""
+        if seat.user_id is None:
+            seat.user = User.objects.filter(member=seat.member).first() or create_user(
+                username=f"panel-{seat.member.membership_number.lower()}",
+                password=None,
+                roles={Role.PANEL_MEMBER, Role.MEMBER},
+                member=seat.member,
+                first_name=seat.member.name.partition(" ")[0],
+                last_name=seat.member.name.partition(" ")[2],
+            )
+            seat.save(update_fields=["user"])
+        return seat.user
+
+    def _hearing(self, case: Case, at: datetime, sanction: str) -> None:
+        case.refresh_from_db()
+        panel = self._panel(case, case.body, at)
+        if len(panel) < self.rb.body(case.body.kind).quorum:
+            # Everyone on this body's list is conflicted (a small region, say): a national body takes the case.
+            national = next(b.id for b in self.rb.bodies if b.level == "national" and may_impose(b, self.rb, sanction))
+            services.transfer_case(
+                case,
+                self.officer,
+                to_body=national,
+                now=at - timedelta(hours=1),
+                reason=f"No unconflicted panel of the {case.body.name} could be formed.",
+            )
+            case.refresh_from_db()
+            panel = self._panel(case, case.body, at)
+        services.form_panel(case, self.body_officer, members=panel, now=at - timedelta(minutes=30))
+        earliest = deadlines.earliest_hearing(self.rb, case.notice.served_on)
+        services.schedule_hearing(case, self.body_officer, hearing_on=max(timezone.localdate(at), earliest), now=at)
+
+    def _decide(self, case: Case, d: DecisionSpec, at: datetime) -> None:
+        sitting = case.sittings.get(kind="hearing", dissolved_at__isnull=True)
+        chair = sitting.seats.select_related("member").first()
+        findings = [
+            wf.Finding(a.pk, d.proven, "Proven on the evidence." if d.proven else "Not proven on the evidence.")
+            for a in case.allegations.all()
         ]
-    Finding.objects.bulk_create(findings, batch_size=BATCH)
-    through.objects.bulk_create(panel_links, batch_size=BATCH)
+        services.record_decision(
+            case,
+            self._panel_user(chair),
+            findings=findings,
+            sanction=d.sanction,
+            culpability=d.culpability,
+            harm=d.harm,
+            aggravating=d.aggravating,
+            mitigating=d.mitigating,
+            departure_reason=d.departure_reason,
+            suspension_months=d.suspension_months,
+            now=at,
+        )
+
+    def _appeal(self, case: Case, d: DecisionSpec, at: datetime) -> None:
+        body = case.appeal.body
+        deciders = frozenset(case.decisions.get(kind="first_instance").panel.values_list("member_id", flat=True))
+        panel = self._panel(case, body, at, exclude=deciders)
+        services.form_appeal_panel(case, self.body_officer, members=panel, now=at - timedelta(minutes=30))
+        services.record_appeal_decision(
+            case,
+            self._panel_user(panel[0]),
+            result=wf.AppealResult(d.appeal_result),
+            reasons=d.reasons,
+            sanction=d.sanction,
+            now=at,
+        )
 
 
-def _staff(plan: DemoPlan, rulebook: Rulebook, bodies, member_rows, seats) -> list[Login]:
+def _staff(bodies, seats) -> tuple[list[Login], dict[str, User]]:
     logins: list[Login] = []
+    users: dict[str, User] = {}
 
-    def add(username: str, roles: set[Role], note: str, member: Member | None = None) -> object:
+    def add(username: str, roles: set[Role], note: str, member: Member | None = None) -> User:
         password = secrets.token_urlsafe(12)
         first, _, last = (member.name if member else username.title()).partition(" ")
         user = create_user(
@@ -308,6 +451,7 @@ def _staff(plan: DemoPlan, rulebook: Rulebook, bodies, member_rows, seats) -> li
             member=member,
         )
         logins.append(Login(username, password, ", ".join(sorted(r.label for r in roles)), note))
+        users[username] = user
         return user
 
     add("admin", {Role.ADMINISTRATOR}, "users, roles, rulebook and bodies; Django admin at /admin/")
@@ -320,31 +464,42 @@ def _staff(plan: DemoPlan, rulebook: Rulebook, bodies, member_rows, seats) -> li
     officer = add(
         "bodyofficer", {Role.BODY_OFFICER}, f"runs the queue of the {national.name}", member=national_seats[0].member
     )
-    PanelMember.objects.filter(pk=national_seats[0].pk).update(user=officer, role=PanelRole.OFFICER)
+    national_seats[0].user, national_seats[0].role = officer, PanelRole.OFFICER
+    national_seats[0].save(update_fields=["user", "role"])
     for i, seat in enumerate(national_seats[1:4], start=1):
         user = add(f"panel{i}", {Role.PANEL_MEMBER, Role.MEMBER}, f"sits on the {national.name}", member=seat.member)
-        PanelMember.objects.filter(pk=seat.pk).update(user=user)
+        seat.user = user
+        seat.save(update_fields=["user"])
+    return logins, users
 
-    # Members with a live case each side, so the member portal has something to show.
+
+def _member_logins(plan: DemoPlan, member_rows) -> list[Login]:
+    """Members with a live case each side, so the member portal has something to show."""
+    logins: list[Login] = []
+
+    def add(username: str, note: str, member: Member) -> None:
+        password = secrets.token_urlsafe(12)
+        first, _, last = member.name.partition(" ")
+        create_user(
+            username=username,
+            password=password,
+            roles={Role.MEMBER},
+            first_name=first,
+            last_name=last,
+            email=member.email,
+            member=member,
+        )
+        logins.append(Login(username, password, Role.MEMBER.label, note))
+
     # The plan always holds open cases past triage (every stage appears), so there is a respondent to show.
     respondent_case = next(c for c in plan.cases if c.stage in MEMBER_PORTAL_STAGES)
-    add(
-        "member",
-        {Role.MEMBER},
-        f"respondent in {respondent_case.reference}",
-        member=member_rows[respondent_case.respondent],
-    )
+    add("member", f"respondent in {respondent_case.reference}", member_rows[respondent_case.respondent])
     complainant_case = next(
         (c for c in plan.cases if c.complainant_member and c.complainant_member != respondent_case.respondent),
         None,
     )
     if complainant_case is not None:
-        add(
-            "member2",
-            {Role.MEMBER},
-            f"complainant in {complainant_case.reference}",
-            member=member_rows[complainant_case.complainant_member],
-        )
+        add("member2", f"complainant in {complainant_case.reference}", member_rows[complainant_case.complainant_member])
     return logins
 
 

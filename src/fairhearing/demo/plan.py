@@ -195,6 +195,13 @@ class EventSpec:
 
 
 @dataclass(frozen=True)
+class TransferSpec:
+    at: datetime
+    body: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class AllegationSpec:
     clause: str
     particulars: str
@@ -259,6 +266,7 @@ class CaseSpec:
     received_at: datetime
     routing: Routing
     body_kind: str  # the body in charge now: the routed body, or the one a case was transferred to
+    transfers: tuple[TransferSpec, ...]
     respondent_offices: tuple[str, ...]
     allegations: tuple[AllegationSpec, ...]
     stage: Stage
@@ -426,12 +434,18 @@ class _Planner:
             sanction, months = "suspension", self.rng.choice([6, 12, 18])
             aggravating, mitigating = ("public-platform",), ()
             reasons = "The panel considered that the post damaged the party."
+            departure = "The post was seen by many members."
         else:
             culpability, harm = "A", self.rng.choice(["1", "2"])
             sanction, months = "no-action", None
             aggravating, mitigating = ("abuse-of-position",), ("no-previous-findings",)
             reasons = "The panel noted the respondent's long service to the party and took no further action."
-        decision = self._decision(culpability, harm, sanction, months, aggravating, mitigating, reasons)
+            departure = "The respondent's long service to the party."
+        # The departure reasons are on the record, as the rules require - and they are weak, as oversight will see.
+        decision = replace(
+            self._decision(culpability, harm, sanction, months, aggravating, mitigating, reasons),
+            departure_reason=departure,
+        )
         return self._walk(
             n,
             respondent,
@@ -559,13 +573,18 @@ class _Planner:
         for stage in path[:-1]:
             lo, hi = STAGE_DAYS[stage]
             if stage == Stage.INVESTIGATION and long_suspension:
-                lo, hi = 120, 240  # the months-long "administrative suspension" of the pattern
-            if stage == Stage.NOTICE_ISSUED and path[path.index(stage) + 1] == Stage.RESPONSE_TIME_ELAPSED:
+                lo, hi = 120, 170  # the months-long "administrative suspension" of the pattern
+            following = path[path.index(stage) + 1]
+            if stage == Stage.NOTICE_ISSUED and following == Stage.RESPONSE_TIME_ELAPSED:
                 lo = hi = rb.time_limits.respond_days + 1
+            if stage == Stage.APPEAL_WINDOW and following == Stage.CLOSED:
+                lo, hi = rb.time_limits.appeal_days + 1, rb.time_limits.appeal_days + 6
             gaps.append(rng.randint(lo, hi))
         if target is not None:
             latest_start = datetime.combine(self.today, time(9), tzinfo=UTC) - timedelta(days=sum(gaps))
-            moved = latest_start - timedelta(days=rng.randrange(1, 45))
+            # Where a time limit runs (a response, an appeal), the stage began within it: the job has not yet acted.
+            waiting = path[-1] in (Stage.NOTICE_ISSUED, Stage.DECIDED, Stage.APPEAL_WINDOW)
+            moved = latest_start - timedelta(days=rng.randrange(1, 10 if waiting else 45))
             # The conduct keeps its distance from the complaint when the complaint is moved.
             allegations = tuple(
                 replace(a, conduct_date=max(self.earliest, a.conduct_date + (moved.date() - received.date())))
@@ -578,9 +597,36 @@ class _Planner:
 
         offices = respondent.offices_on(allegations[0].conduct_date)
         routing = route(rb, [a.clause for a in allegations], offices)
+        transfers: list[TransferSpec] = []
+        investigating_body = routing.body_id
+        if pattern == "harsh" and Stage.INVESTIGATION in path:
+            # The pattern: complaints found by monitoring are taken over centrally, whatever the rules routed.
+            investigating_body = "complaints-unit"
+            transfers.append(
+                TransferSpec(
+                    stage_at[path.index(Stage.INVESTIGATION)] - timedelta(hours=1),
+                    investigating_body,
+                    "Referred to the Central Complaints Unit at the request of the General Secretary's office.",
+                )
+            )
         # A body that cannot hold the hearing, or impose the outcome, passes the case to one that can.
-        hearing_body = hearing_body_for(rb, routing.body_id, decision.sanction)
-        body_in_charge = hearing_body if Stage.HEARING in path else routing.body_id
+        hearing_body = hearing_body_for(rb, investigating_body, decision.sanction)
+        if Stage.HEARING in path and hearing_body != investigating_body:
+            source_body, target = rb.body(investigating_body), rb.body(hearing_body)
+            why = (
+                f"{source_body.name} does not hold hearings"
+                if not source_body.has(Power.HEAR)
+                else f"the allegations could lead to {rb.sanction(decision.sanction).name.lower()}, which "
+                f"{source_body.name} cannot impose"
+            )
+            transfers.append(
+                TransferSpec(
+                    stage_at[path.index(Stage.HEARING)] - timedelta(hours=1),
+                    hearing_body,
+                    f"Sent to {target.name}: {why}.",
+                )
+            )
+        body_in_charge = transfers[-1].body if transfers else routing.body_id
         kind, c_member, c_name, c_email = self._complainant(respondent, members, complainant_is_organisation)
         source = (
             CaseSource.STAFF
@@ -601,10 +647,15 @@ class _Planner:
         ]
         decisions: list[DecisionSpec] = []
         sanction = ""
+        prev_at = received
         for prev, stage, at in zip(path[:-1], path[1:], stage_at[1:], strict=True):
             summary = self._stage_summary(stage, ending)
-            if stage == Stage.HEARING and hearing_body != routing.body_id:
-                events.append(self._transfer(at, routing.body_id, hearing_body, decision.sanction))
+            events += [
+                EventSpec(t.at, EventKind.TRANSFERRED, self.staff["case_officer"], t.reason)
+                for t in transfers
+                if prev_at < t.at <= at
+            ]
+            prev_at = at
             events.append(EventSpec(at, EventKind.STAGE_CHANGED, self._actor(stage), summary, prev, stage))
             if stage == Stage.NOTICE_ISSUED:
                 events.append(
@@ -660,7 +711,8 @@ class _Planner:
             elif stage in (Stage.CLOSED, Stage.DISMISSED):
                 events.append(EventSpec(at, EventKind.CLOSED, self.staff["case_officer"], summary))
 
-        suspensions = self._suspensions(path, stage_at, long_suspension, routing)
+        can_suspend = rb.body(investigating_body).has(Power.INTERIM_SUSPEND)
+        suspensions = self._suspensions(path, stage_at, long_suspension, routing) if can_suspend else []
         for s in suspensions:
             events.append(
                 EventSpec(
@@ -700,6 +752,7 @@ class _Planner:
             received_at=received,
             routing=routing,
             body_kind=body_in_charge,
+            transfers=tuple(transfers),
             respondent_offices=offices,
             allegations=allegations,
             stage=path[-1],
@@ -718,22 +771,6 @@ class _Planner:
             if closed
             else "",
             pattern=pattern,
-        )
-
-    def _transfer(self, at: datetime, from_body: str, to_body: str, sanction: str) -> EventSpec:
-        rb = self.rb
-        source, target = rb.body(from_body), rb.body(to_body)
-        if not source.has(Power.HEAR):
-            why = f"{source.name} does not hold hearings"
-        else:
-            why = (
-                f"the allegations could lead to {rb.sanction(sanction).name.lower()}, which {source.name} cannot impose"
-            )
-        return EventSpec(
-            at - timedelta(hours=1),
-            EventKind.TRANSFERRED,
-            self.staff["case_officer"],
-            f"Transferred from {source.name} to {target.name}: {why}.",
         )
 
     def _actor(self, stage: Stage) -> str:

@@ -26,11 +26,12 @@ from fairhearing.cases.services.suspensions import (
     lift_interim_suspension,
     review_interim_suspension,
 )
-from fairhearing.cases.services.time_limits import apply_time_limits
+from fairhearing.cases.services.time_limits import apply_time_limits, apply_time_limits_to
 
 __all__ = [
     "AllegationInput",
     "apply_time_limits",
+    "apply_time_limits_to",
     "begin_triage",
     "close_case",
     "declare_conflict",

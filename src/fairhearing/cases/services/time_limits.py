@@ -37,14 +37,20 @@ def apply_time_limits(now: datetime | None = None) -> TickReport:
     now = now or timezone.now()
     report = TickReport()
     for case in _candidates(timezone.localdate(now)):
-        # Each case in its own transaction, re-read under lock: a person acting at the same moment goes first
-        # or second, never both on the same state.
-        with acting_on(case, None, now) as a:
-            for outcome in wf.apply_time_limits(a.file, a.today):
-                if outcome.case.suspensions != a.file.suspensions:
-                    a.sync_suspensions(outcome, "Its review date passed without a review.")
-                if outcome.case.stage == Stage.CLOSED and a.file.stage != Stage.CLOSED:
-                    a.case.closure_reason = "The appeal period ended without an appeal."
-                a.apply(outcome, EventKind.TIME_LIMIT)
-                report.applied.append((a.case.reference, outcome.summary))
+        report.applied += [(case.reference, summary) for summary in apply_time_limits_to(case, now)]
     return report
+
+
+def apply_time_limits_to(case: Case, now: datetime | None = None) -> list[str]:
+    """The time limits that have run out on one case, applied in one transaction under the case's lock: a person
+    acting at the same moment goes first or second, never both on the same state. Returns what was done."""
+    done = []
+    with acting_on(case, None, now) as a:
+        for outcome in wf.apply_time_limits(a.file, a.today):
+            if outcome.case.suspensions != a.file.suspensions:
+                a.sync_suspensions(outcome, "Its review date passed without a review.")
+            if outcome.case.stage == Stage.CLOSED and a.file.stage != Stage.CLOSED:
+                a.case.closure_reason = "The appeal period ended without an appeal."
+            a.apply(outcome, EventKind.TIME_LIMIT)
+            done.append(outcome.summary)
+    return done
