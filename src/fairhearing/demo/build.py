@@ -21,6 +21,7 @@ from fairhearing.cases.models import (
     Case,
     EventKind,
     EvidenceItem,
+    SittingKind,
     TimelineEvent,
 )
 from fairhearing.demo.models import DemoBuild
@@ -244,14 +245,11 @@ class _Replay:
                 case=case,
                 at=at,
                 kind=EventKind.EVIDENCE_ADDED,
-                actor_label=self.plan_staff("investigator"),
+                actor_label=self.officer.get_full_name() or self.officer.username,
                 summary=f"Evidence added: {item.description}",
             )
 
         return add
-
-    def plan_staff(self, key: str) -> str:
-        return self.staff["caseofficer"].get_full_name() or "Case officer"
 
     def _suspend(self, case: Case, s: SuspensionSpec):
         return lambda at: services.impose_interim_suspension(
@@ -399,7 +397,7 @@ class _Replay:
         services.schedule_hearing(case, self.body_officer, hearing_on=max(timezone.localdate(at), earliest), now=at)
 
     def _decide(self, case: Case, d: DecisionSpec, at: datetime) -> None:
-        sitting = case.sittings.get(kind="hearing", dissolved_at__isnull=True)
+        sitting = case.sittings.get(kind=SittingKind.HEARING, dissolved_at__isnull=True)
         chair = sitting.seats.select_related("member").first()
         findings = [
             wf.Finding(a.pk, d.proven, "Proven on the evidence." if d.proven else "Not proven on the evidence.")

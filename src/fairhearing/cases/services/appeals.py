@@ -7,7 +7,7 @@ from datetime import datetime
 
 from fairhearing.accounts.models import User
 from fairhearing.cases.casefile_store import acting_on, body_instance
-from fairhearing.cases.models import Appeal, Case, Decision, DecisionKind, EventKind
+from fairhearing.cases.models import Appeal, Case, Decision, DecisionKind, EventKind, SittingKind
 from fairhearing.cases.services.hearing import _seats, sit
 from fairhearing.organisation.models import PanelMember
 from fairhearing.procedure import workflow as wf
@@ -33,7 +33,7 @@ def lodge_appeal(
 def form_appeal_panel(case: Case, user: User, *, members: Sequence[PanelMember], now: datetime | None = None) -> Case:
     with acting_on(case, user, now) as a:
         outcome = wf.form_appeal_panel(a.file, a.actor, a.today, seats=_seats(members))
-        sit(a, "appeal", members)
+        sit(a, SittingKind.APPEAL, members)
         a.apply(outcome, EventKind.PANEL_FORMED, {"appeal": True, "members": [m.member_id for m in members]})
     return case
 
@@ -66,7 +66,7 @@ def record_appeal_decision(
             reasons=reasons,
             appeal_result=result.value,
         )
-        row.panel.set(a.case.sittings.get(kind="appeal", dissolved_at__isnull=True).seats.all())
+        row.panel.set(a.case.sittings.get(kind=SittingKind.APPEAL, dissolved_at__isnull=True).seats.all())
         a.case.outcome = decided.sanction
         a.apply(outcome, EventKind.APPEAL_DECIDED, {"result": result.value})
     return case

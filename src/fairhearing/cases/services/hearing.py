@@ -7,7 +7,16 @@ from datetime import date, datetime
 
 from fairhearing.accounts.models import User
 from fairhearing.cases.casefile_store import Acting, acting_on, person
-from fairhearing.cases.models import Case, Decision, DecisionKind, DeclaredConflict, EventKind, Finding, PanelSitting
+from fairhearing.cases.models import (
+    Case,
+    Decision,
+    DecisionKind,
+    DeclaredConflict,
+    EventKind,
+    Finding,
+    PanelSitting,
+    SittingKind,
+)
 from fairhearing.organisation.models import Member, PanelMember
 from fairhearing.procedure import workflow as wf
 from fairhearing.procedure.panels import DeclaredConflict as Conflict
@@ -27,7 +36,7 @@ def sit(a: Acting, kind: str, members: Sequence[PanelMember]) -> None:
 def form_panel(case: Case, user: User, *, members: Sequence[PanelMember], now: datetime | None = None) -> Case:
     with acting_on(case, user, now) as a:
         outcome = wf.form_panel(a.file, a.actor, a.today, seats=_seats(members))
-        sit(a, "hearing", members)
+        sit(a, SittingKind.HEARING, members)
         a.apply(outcome, EventKind.PANEL_FORMED, {"members": [m.member_id for m in members]})
     return case
 
@@ -104,7 +113,7 @@ def record_decision(
             departure_reason=departure_reason,
             reasons=" ".join(f.reasons for f in findings),
         )
-        row.panel.set(a.case.sittings.get(kind="hearing", dissolved_at__isnull=True).seats.all())
+        row.panel.set(a.case.sittings.get(kind=SittingKind.HEARING, dissolved_at__isnull=True).seats.all())
         Finding.objects.bulk_create(
             Finding(decision=row, allegation_id=f.allegation_id, proven=f.proven, reasons=f.reasons) for f in findings
         )

@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from fairhearing.accounts.models import User
 from fairhearing.cases.casefile_store import acting_on, actor_for, body_instance, person
-from fairhearing.cases.models import Allegation, Case, ComplainantKind, EventKind, TimelineEvent, TriageRecord
+from fairhearing.cases.models import (
+    Allegation,
+    Case,
+    ComplainantKind,
+    EventKind,
+    SittingKind,
+    TimelineEvent,
+    TriageRecord,
+)
 from fairhearing.organisation.models import Member
 from fairhearing.organisation.selectors import rulebook_version_on
 from fairhearing.procedure import workflow as wf
@@ -169,7 +177,7 @@ def dismiss(case: Case, user: User, *, reasons: str, now: datetime | None = None
 def transfer_case(case: Case, user: User, *, to_body: str, reason: str, now: datetime | None = None) -> Case:
     with acting_on(case, user, now) as a:
         outcome = wf.transfer(a.file, a.actor, a.today, to_body=to_body, reason=reason)
-        a.case.sittings.filter(dissolved_at__isnull=True, kind="hearing").update(dissolved_at=a.now)
+        a.case.sittings.filter(dissolved_at__isnull=True, kind=SittingKind.HEARING).update(dissolved_at=a.now)
         a.apply(outcome, EventKind.TRANSFERRED, {"from": a.file.body, "to": to_body})
     return case
 
