@@ -22,7 +22,6 @@ from fairhearing.cases.models import (
     Case,
     Decision,
     DecisionKind,
-    EventKind,
     PanelSitting,
     SittingKind,
     TimelineEvent,
@@ -246,6 +245,3 @@ def acting_on(case: Case, user: User | None, now: datetime | None = None) -> Ite
         )
         yield Acting(locked, load(locked), actor_for(user), user, now or timezone.now())
     case.refresh_from_db()
-
-
-__all__ = ["Acting", "EventKind", "acting_on", "actor_for", "load", "seats_for"]
