@@ -189,6 +189,10 @@ def test_a_refused_action_changes_nothing_and_says_why(org):
     allegation = case.allegations.get()
     with pytest.raises(ActionRefused, match="has not been admitted and cannot be relied on"):
         services.issue_notice(case, org.users["officer"], evidence={allegation.pk: {pending.pk}}, now=later(3))
+    other = open_minor(org)
+    elsewhere = org.evidence(other)
+    with pytest.raises(ActionRefused, match=f"evidence item {elsewhere.pk} has not been admitted"):
+        services.issue_notice(case, org.users["officer"], evidence={allegation.pk: {elsewhere.pk}}, now=later(3))
     assert snapshot(case) == before
 
 
