@@ -51,6 +51,23 @@ def secret_key() -> str:
     )
 
 
+def evidence_key() -> str:
+    """The key evidence files are encrypted with. Back it up with the data: without it the files cannot be read."""
+    from fairhearing.evidence.vault import new_key_text
+
+    return os.environ.get("FAIRHEARING_EVIDENCE_KEY") or _read_or_create_secret("evidence_key", new_key_text)
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from exc
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None:

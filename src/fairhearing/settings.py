@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "fairhearing.accounts",
     "fairhearing.organisation",
     "fairhearing.cases",
+    "fairhearing.evidence",
+    "fairhearing.privacy",
+    "fairhearing.audit",
     "fairhearing.demo",
     "fairhearing.web",
 ]
@@ -94,6 +97,24 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "admin:login"
 
 LANGUAGE_CODE = "en-gb"
+# Evidence files: encrypted blobs under generated names (fairhearing.evidence.vault), with upload limits.
+FAIRHEARING_EVIDENCE_DIR = Path(os.environ.get("FAIRHEARING_EVIDENCE_DIR") or DATA_DIR / "evidence")
+FAIRHEARING_EVIDENCE_MAX_BYTES = config.env_int("FAIRHEARING_EVIDENCE_MAX_BYTES", 25 * 1024 * 1024)
+FAIRHEARING_EVIDENCE_MEDIA_TYPES = config.env_list(
+    "FAIRHEARING_EVIDENCE_MEDIA_TYPES",
+    [
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "application/pdf",
+        "text/plain",
+        "message/rfc822",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.oasis.opendocument.text",
+    ],
+)
+
 TIME_ZONE = os.environ.get("FAIRHEARING_TIME_ZONE", config.DEFAULT_TIME_ZONE)
 USE_I18N = True
 USE_TZ = True  # stored in UTC, shown in the organisation's time zone

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fairhearing.accounts.models import User
+from fairhearing.audit.log import actor_label
 from fairhearing.cases.models import (
     Admissibility,
     Appeal,
@@ -217,7 +218,7 @@ class Acting:
             at=self.now,
             kind=kind,
             actor=self.user,
-            actor_label=_label(self.user),
+            actor_label=actor_label(self.user),
             stage_from=before.stage.value if after.stage != before.stage else "",
             stage_to=after.stage.value if after.stage != before.stage else "",
             summary=outcome.summary,
@@ -226,11 +227,17 @@ class Acting:
         self.file = after
         return after
 
-
-def _label(user: User | None) -> str:
-    if user is None:
-        return "fairhearing (scheduled job)"
-    return user.get_full_name() or user.username
+    def record(self, kind: str, summary: str, data: dict | None = None) -> TimelineEvent:
+        """A timeline event for something done to the case that does not move it, such as adding evidence."""
+        return TimelineEvent.objects.create(
+            case=self.case,
+            at=self.now,
+            kind=kind,
+            actor=self.user,
+            actor_label=actor_label(self.user),
+            summary=summary,
+            data=data or {},
+        )
 
 
 @contextmanager

@@ -5,9 +5,13 @@ from django.db import models
 from django.db.models import Q
 
 from fairhearing.organisation.models import Body, Member, RulebookVersion
+from fairhearing.procedure.admissibility import Attribution, Provenance, Visibility
 from fairhearing.procedure.stages import Stage
 
 STAGE_CHOICES = [(s.value, s.label) for s in Stage]
+PROVENANCE_CHOICES = [(p.value, p.label) for p in Provenance]
+ATTRIBUTION_CHOICES = [(a.value, a.label) for a in Attribution]
+VISIBILITY_CHOICES = [(v.value, v.label) for v in Visibility]
 
 
 class ComplainantKind(models.TextChoices):
@@ -56,6 +60,7 @@ class Case(models.Model):
     closed_by_appeal_window = models.BooleanField(default=False)
     closed_at = models.DateTimeField(null=True, blank=True)
     closure_reason = models.CharField(max_length=200, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True, help_text="When its personal details were removed.")
 
     class Meta:
         ordering = ["-received_at"]
@@ -107,22 +112,6 @@ class Allegation(models.Model):
         return f"{self.case.reference}: clause {self.clause}"
 
 
-class Provenance(models.TextChoices):
-    COMPLAINANT = "complainant", "Submitted by the complainant"
-    STAFF_PUBLIC_SOURCE = "staff_public_source", "Public source looked up by staff for this case"
-    MONITORING = "monitoring", "Systematic monitoring or bulk collection"
-    INTERNAL_RECORD = "internal_record", "Internal party record"
-    RESPONDENT = "respondent", "Supplied by the respondent"
-
-
-class Attribution(models.TextChoices):
-    NOT_APPLICABLE = "not_applicable", "Not an online account"
-    ADMITTED = "admitted", "Admitted by the respondent"
-    VERIFIED = "verified", "Verified by a stated method"
-    UNVERIFIED = "unverified", "Unverified"
-    ANONYMOUS = "anonymous", "Anonymous account"
-
-
 class Admissibility(models.TextChoices):
     PENDING = "pending", "Awaiting a ruling"
     ADMITTED = "admitted", "Admitted"
@@ -139,28 +128,51 @@ class EvidenceKind(models.TextChoices):
 
 
 class EvidenceItem(models.Model):
-    """Metadata about a piece of evidence. File storage, encryption and rulings belong to the evidence service."""
+    """A piece of evidence: what it is, where it came from, whose account it is, and whether it may be relied on.
+
+    The file itself, if any, is an encrypted blob shared by every item with the same content (`stored_file`).
+    Only `fairhearing.evidence.services` writes these rows.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=24, choices=EvidenceKind.choices)
     description = models.TextField()
+    text = models.TextField(blank=True, help_text="Text recorded as evidence, e.g. a transcript of a post.")
     source_url = models.URLField(max_length=2000, blank=True)
+    original_source = models.CharField(max_length=500, blank=True, help_text="Where the original is, e.g. an account.")
     captured_at = models.DateTimeField(null=True, blank=True)
-    provenance = models.CharField(max_length=24, choices=Provenance.choices)
-    attribution = models.CharField(max_length=24, choices=Attribution.choices, default=Attribution.NOT_APPLICABLE)
+    captured_by = models.CharField(max_length=200, blank=True)
+    content_date = models.DateField(null=True, blank=True, help_text="When the original was written or posted.")
+    visibility = models.CharField(max_length=16, choices=VISIBILITY_CHOICES, default=Visibility.NOT_APPLICABLE.value)
+    lawful_basis = models.CharField(max_length=500, blank=True, help_text="The legal condition relied on.")
+    provenance = models.CharField(max_length=24, choices=PROVENANCE_CHOICES)
+    attribution = models.CharField(max_length=24, choices=ATTRIBUTION_CHOICES, default=Attribution.NOT_APPLICABLE.value)
     attribution_method = models.TextField(blank=True)
+    stored_file = models.ForeignKey(
+        "evidence.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="items"
+    )
+    original_name = models.CharField(max_length=255, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveBigIntegerField(null=True, blank=True)
     media_type = models.CharField(max_length=120, blank=True)
     admissibility = models.CharField(max_length=16, choices=Admissibility.choices, default=Admissibility.PENDING)
+    ruling_needed = models.JSONField(default=list, blank=True, help_text="Why a data protection ruling is needed.")
+    flags = models.JSONField(default=list, blank=True, help_text="Warnings for the panel, e.g. old conduct.")
+    ruled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ruled_at = models.DateTimeField(null=True, blank=True)
+    ruling_reason = models.TextField(blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     added_at = models.DateTimeField()
+    erased_at = models.DateTimeField(null=True, blank=True, help_text="When its content was erased.")
 
     class Meta:
-        ordering = ["added_at"]
+        ordering = ["added_at", "pk"]
+        indexes = [models.Index(fields=["admissibility"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.case.reference}"
+        return f"{self.get_kind_display()} {self.pk} for {self.case.reference}"
 
 
 class Notice(models.Model):
@@ -251,6 +263,10 @@ class EventKind(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
     DISMISSED = "dismissed", "Dismissed"
     EVIDENCE_ADDED = "evidence_added", "Evidence added"
+    EVIDENCE_RULED = "evidence_ruled", "Evidence ruled on"
+    EVIDENCE_ERASED = "evidence_erased", "Evidence erased"
+    RECORDS_ANONYMISED = "records_anonymised", "Records anonymised"
+    LEGAL_HOLD = "legal_hold", "Legal hold"
     INTERIM_SUSPENSION_IMPOSED = "suspension_imposed", "Interim suspension imposed"
     INTERIM_SUSPENSION_REVIEWED = "suspension_reviewed", "Interim suspension reviewed"
     INTERIM_SUSPENSION_LIFTED = "suspension_lifted", "Interim suspension lifted"
@@ -334,6 +350,7 @@ class Finding(models.Model):
     allegation = models.ForeignKey(Allegation, on_delete=models.CASCADE, related_name="findings")
     proven = models.BooleanField()
     reasons = models.TextField()
+    evidence = models.ManyToManyField(EvidenceItem, blank=True, related_name="cited_in_findings")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["decision", "allegation"], name="one_finding_per_allegation")]

@@ -46,6 +46,8 @@ class Member(models.Model):
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="members")
     status = models.CharField(max_length=16, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
     joined = models.DateField()
+    left_on = models.DateField(null=True, blank=True, help_text="When membership ended, for retention.")
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from fairhearing.procedure.admissibility import Policy
 from fairhearing.procedure.stages import Stage
 from fairhearing.procedure.versions import overlapping_pairs
 
@@ -144,6 +145,23 @@ class TimeLimits(_Item):
     stage_targets: dict[str, StageTarget] = Field(default_factory=dict)
 
 
+class EvidenceRules(_Item):
+    """Which evidence waits for the data protection officer before it may be relied on.
+
+    Systematic monitoring, unverified and anonymous accounts always do (checked below); a rulebook may add more.
+    `bulk_screening_dpia` names the recorded data protection impact assessment without which evidence from
+    monitoring cannot be admitted at all.
+    """
+
+    ruling_for_provenance: frozenset[
+        Literal["complainant", "staff_public_source", "monitoring", "internal_record", "respondent"]
+    ] = frozenset({"monitoring"})
+    ruling_for_attribution: frozenset[Literal["admitted", "verified", "unverified", "anonymous"]] = frozenset(
+        {"unverified", "anonymous"}
+    )
+    bulk_screening_dpia: str = ""
+
+
 class Calendar(_Item):
     weekend: tuple[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], ...] = ("sat", "sun")
     holidays: tuple[date, ...] = ()
@@ -194,12 +212,22 @@ class Rulebook(_Item):
     jurisdiction: tuple[JurisdictionRule, ...]
     time_limits: TimeLimits
     calendar: Calendar = Calendar()
+    evidence: EvidenceRules = EvidenceRules()
     sanctions: tuple[Sanction, ...]
     guidelines: Guidelines
 
     @property
     def version(self) -> str:
         return self.rulebook.version
+
+    @property
+    def evidence_policy(self) -> Policy:
+        return Policy(
+            ruling_for_provenance=frozenset(self.evidence.ruling_for_provenance),
+            ruling_for_attribution=frozenset(self.evidence.ruling_for_attribution),
+            bulk_screening_dpia=self.evidence.bulk_screening_dpia,
+            limitation_days=self.time_limits.limitation_days,
+        )
 
     @property
     def effective_from(self) -> date:
@@ -267,10 +295,11 @@ SECTIONS: dict[str, Any] = {
     "jurisdiction": JurisdictionRule,
     "time_limits": TimeLimits,
     "calendar": Calendar,
+    "evidence": EvidenceRules,
     "sanctions": Sanction,
     "guidelines": None,  # validated piece by piece below
 }
-OPTIONAL_SECTIONS = frozenset({"offices", "calendar"})
+OPTIONAL_SECTIONS = frozenset({"offices", "calendar", "evidence"})
 LIST_SECTIONS = frozenset({"seriousness", "categories", "offices", "clauses", "bodies", "jurisdiction", "sanctions"})
 GUIDELINE_LISTS: dict[str, type[_Item]] = {
     "culpability": Named,
@@ -496,6 +525,9 @@ def _check_references(p: dict[str, Any], written_sections: set[str]) -> list[Pro
     limits: TimeLimits | None = p.get("time_limits")
     if limits is not None:
         problems.extend(_check_time_limits(limits))
+    evidence_rules: EvidenceRules | None = p.get("evidence")
+    if evidence_rules is not None:
+        problems.extend(_check_evidence(evidence_rules))
 
     if "guidelines" in p:
         _, written = p["guidelines"]
@@ -603,6 +635,28 @@ def _check_time_limits(limits: TimeLimits) -> list[Problem]:
     for stage in limits.stage_targets:
         if stage not in known:
             problems.append(Problem(f"time_limits.stage_targets.{stage}", f"no stage {stage!r}"))
+    return problems
+
+
+def _check_evidence(rules: EvidenceRules) -> list[Problem]:
+    """Safeguards 29 and 31: these sources always wait for the data protection officer's ruling."""
+    problems: list[Problem] = []
+    if "monitoring" not in rules.ruling_for_provenance:
+        problems.append(
+            Problem(
+                "evidence.ruling_for_provenance",
+                'must include "monitoring": evidence from systematic monitoring always needs a data protection ruling',
+            )
+        )
+    for attribution in ("unverified", "anonymous"):
+        if attribution not in rules.ruling_for_attribution:
+            problems.append(
+                Problem(
+                    "evidence.ruling_for_attribution",
+                    f"must include {attribution!r}: evidence from accounts not proven to be the respondent's "
+                    "always needs a data protection ruling",
+                )
+            )
     return problems
 
 
