@@ -10,9 +10,11 @@ from django.utils import timezone
 from fairhearing.accounts.models import User
 from fairhearing.accounts.roles import Role
 from fairhearing.accounts.services import create_user
-from fairhearing.cases.models import Admissibility, Case, EvidenceItem, EvidenceKind, Provenance
+from fairhearing.cases.models import Case, EvidenceItem, EvidenceKind
+from fairhearing.evidence.services import add_evidence
 from fairhearing.organisation.models import Body, Branch, Member, OfficeHolding, PanelMember, Region
 from fairhearing.organisation.services import load_rulebook_version
+from fairhearing.procedure.admissibility import Facts, Provenance
 
 TRAINED = date(2030, 12, 31)
 START = timezone.make_aware(datetime(2026, 3, 2, 10, 0))
@@ -24,16 +26,17 @@ class Org:
     users: dict[str, User]
     seats: dict[str, list[PanelMember]]
 
-    def evidence(self, case: Case, admitted: bool = True) -> EvidenceItem:
-        """Evidence rows stand in for the evidence service (issue 4): admitted, or awaiting a ruling."""
-        return EvidenceItem.objects.create(
-            case=case,
-            kind=EvidenceKind.SCREENSHOT,
-            description="Screenshot",
-            provenance=Provenance.COMPLAINANT,
-            admissibility=Admissibility.ADMITTED if admitted else Admissibility.PENDING,
-            added_at=START,
-        )
+    def evidence(self, case: Case, admitted: bool = True, **changes) -> EvidenceItem:
+        """Evidence added through the evidence service: admissible as added, or (from monitoring) awaiting a ruling."""
+        facts = Facts(provenance=Provenance.COMPLAINANT if admitted else Provenance.MONITORING)
+        arguments = {
+            "kind": EvidenceKind.TEXT,
+            "description": "The messages complained of",
+            "facts": facts,
+            "text": "Transcript of the messages.",
+            "now": START,
+        }
+        return add_evidence(case, self.users["officer"], **(arguments | changes))
 
 
 def build_org(source: str) -> Org:

@@ -111,7 +111,7 @@ def test_the_whole_journey_through_the_services(org):
     services.record_response(case, org.users["mp"], response="I deny it.", now=later(10))
     services.form_panel(case, body_officer, members=org.seats["ndp"][:3], now=later(11))
     services.schedule_hearing(case, body_officer, hearing_on=date(2026, 3, 25), now=later(12))
-    finding = [wf.Finding(allegation.pk, True, "Proven on the messages.")]
+    finding = [wf.Finding(allegation.pk, True, "Proven on the messages.", frozenset({evidence.pk}))]
     with pytest.raises(ActionRefused) as refused:
         services.record_decision(
             case,
@@ -179,18 +179,18 @@ def test_the_whole_journey_through_the_services(org):
 
 def test_a_refused_action_changes_nothing_and_says_why(org):
     case = to_national(org)
+    pending = org.evidence(case, admitted=False)
+    other = open_minor(org)
+    elsewhere = org.evidence(other)
     before = snapshot(case)
     with pytest.raises(ActionRefused) as refused:
         services.issue_notice(case, org.users["officer"], evidence={}, now=later(3))
     assert "the notice must list the evidence relied on" in str(refused.value)
     with pytest.raises(ActionRefused, match="only a case officer may do this"):
         services.begin_triage(case, org.users["oversight"], now=later(3))
-    pending = org.evidence(case, admitted=False)
     allegation = case.allegations.get()
     with pytest.raises(ActionRefused, match="has not been admitted and cannot be relied on"):
         services.issue_notice(case, org.users["officer"], evidence={allegation.pk: {pending.pk}}, now=later(3))
-    other = open_minor(org)
-    elsewhere = org.evidence(other)
     with pytest.raises(ActionRefused, match=f"evidence item {elsewhere.pk} has not been admitted"):
         services.issue_notice(case, org.users["officer"], evidence={allegation.pk: {elsewhere.pk}}, now=later(3))
     assert snapshot(case) == before

@@ -29,7 +29,10 @@ ALL_SEATS = SEATS + APPEAL_SEATS
 PANELLIST = wf.Actor(11, frozenset({Role.PANEL_MEMBER}), frozenset({BODY}))
 APPEAL_PANELLIST = wf.Actor(21, frozenset({Role.PANEL_MEMBER}), frozenset({APPEALS}))
 EVIDENCE = {101: {501}, 102: {502}}
-FINDINGS = (wf.Finding(101, True, "Proven on the screenshots."), wf.Finding(102, True, "Admitted."))
+FINDINGS = (
+    wf.Finding(101, True, "Proven on the screenshots.", frozenset({501})),
+    wf.Finding(102, True, "Admitted.", frozenset({502})),
+)
 
 
 def new_case(rulebook, **changes) -> wf.CaseFile:

@@ -207,6 +207,40 @@ def test_decision_guards(case):
     assert _decide(hearing, day, findings=not_proven, sanction="no-action").case.decision.guideline is None
 
 
+def test_findings_rest_only_on_admitted_evidence_served_with_the_notice(case):
+    hearing, day = at(case, Stage.HEARING)
+    uncited = (replace(FINDINGS[0], evidence=frozenset()), FINDINGS[1])
+    message = refused("finding_evidence", _decide, hearing, day, findings=uncited)
+    assert message == "a proven allegation must cite the evidence it rests on (clause 2.2)"
+    # Admitted after the notice went out: the respondent never saw it (REQ 15).
+    late = replace(hearing, admitted_evidence=hearing.admitted_evidence | {503})
+    message = refused(
+        "evidence_served",
+        _decide,
+        late,
+        day,
+        findings=(replace(FINDINGS[0], evidence=frozenset({501, 503})), FINDINGS[1]),
+    )
+    assert message == "evidence item 503 was not served with the notice and cannot be relied on"
+    refused(
+        "evidence_admitted", _decide, hearing, day, findings=(replace(FINDINGS[0], evidence={501, 999}), FINDINGS[1])
+    )
+    # A finding not proven may cite nothing.
+    not_proven = (replace(FINDINGS[0], proven=False, evidence=frozenset()), FINDINGS[1])
+    assert _decide(hearing, day, findings=not_proven).case.decision is not None
+
+
+def test_an_account_not_proven_to_be_the_respondents_cannot_alone_support_a_finding(case):
+    hearing, day = at(case, Stage.HEARING)
+    unproven = replace(hearing, unproven_evidence=frozenset({501}))
+    message = refused("attribution", _decide, unproven, day)
+    assert message == "the finding under clause 2.2 rests only on accounts not proven to be the respondent's"
+    # With other evidence beside it, the finding can stand.
+    both = replace(unproven, notice=replace(unproven.notice, evidence={101: frozenset({501, 502}), 102: {502}}))
+    findings = (replace(FINDINGS[0], evidence=frozenset({501, 502})), FINDINGS[1])
+    assert _decide(both, day, findings=findings).case.decision.findings == findings
+
+
 def test_a_decision_outside_the_guideline_needs_a_departure_reason(case):
     hearing, day = at(case, Stage.HEARING)
     message = refused("departure_reason", _decide, hearing, day, culpability="C", harm="3", sanction="suspension")

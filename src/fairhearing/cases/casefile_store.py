@@ -20,6 +20,7 @@ from fairhearing.audit.log import actor_label
 from fairhearing.cases.models import (
     Admissibility,
     Appeal,
+    Attribution,
     Case,
     Decision,
     DecisionKind,
@@ -50,6 +51,7 @@ def load(case: Case) -> wf.CaseFile:
     notice = getattr(case, "notice", None)
     hearing = case.sittings.filter(kind=SittingKind.HEARING, dissolved_at__isnull=True).first()
     first = case.decisions.filter(kind=DecisionKind.FIRST_INSTANCE).order_by("-decided_at").first()
+    admitted = dict(case.evidence.filter(admissibility=Admissibility.ADMITTED).values_list("pk", "attribution"))
     return wf.CaseFile(
         rulebook=rulebook,
         stage=wf.Stage(case.stage),
@@ -57,9 +59,8 @@ def load(case: Case) -> wf.CaseFile:
         respondent=person(case.respondent),
         complainant=person(case.complainant_member) if case.complainant_member else None,
         allegations=tuple(wf.Allegation(a.pk, a.clause, a.conduct_date) for a in case.allegations.all()),
-        admitted_evidence=frozenset(
-            case.evidence.filter(admissibility=Admissibility.ADMITTED).values_list("pk", flat=True)
-        ),
+        admitted_evidence=frozenset(admitted),
+        unproven_evidence=frozenset(pk for pk, attribution in admitted.items() if not Attribution(attribution).proven),
         triage=wf.Triage(
             triage.informal_resolution_suitable,
             triage.interim_action_needed,
@@ -113,7 +114,10 @@ def _decision(decision: Decision) -> wf.Decision:
         decided_on=_day(decision.decided_at),
         body=decision.body.kind,
         panel=frozenset(decision.panel.values_list("member_id", flat=True)),
-        findings=tuple(wf.Finding(f.allegation_id, f.proven, f.reasons) for f in decision.findings.all()),
+        findings=tuple(
+            wf.Finding(f.allegation_id, f.proven, f.reasons, frozenset(e.pk for e in f.evidence.all()))
+            for f in decision.findings.prefetch_related("evidence")
+        ),
         sanction=decision.sanction,
         guideline=guideline,
         departure_reason=decision.departure_reason,

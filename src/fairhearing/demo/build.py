@@ -19,10 +19,7 @@ from fairhearing.cases.casefile_store import load, person
 from fairhearing.cases.models import (
     Admissibility,
     Case,
-    EventKind,
-    EvidenceItem,
     SittingKind,
-    TimelineEvent,
 )
 from fairhearing.demo.models import DemoBuild
 from fairhearing.demo.plan import (
@@ -35,6 +32,8 @@ from fairhearing.demo.plan import (
     TransferSpec,
     plan_demo,
 )
+from fairhearing.evidence.services import Upload, add_evidence, rule_on_evidence
+from fairhearing.evidence.vault import default_vault
 from fairhearing.organisation.models import (
     Body,
     Branch,
@@ -49,6 +48,7 @@ from fairhearing.organisation.selectors import body_key
 from fairhearing.organisation.services import load_rulebook_version
 from fairhearing.procedure import deadlines
 from fairhearing.procedure import workflow as wf
+from fairhearing.procedure.admissibility import Attribution, Facts, Provenance, Ruling, Visibility
 from fairhearing.procedure.panels import Seat, conflicts_of
 from fairhearing.procedure.rulebook import Power, Rulebook, load_rulebook
 from fairhearing.procedure.sanctions import may_impose
@@ -187,6 +187,8 @@ class _Replay:
             rng,
         )
         self.officer, self.body_officer = staff["caseofficer"], staff["bodyofficer"]
+        self.dpo = staff["dpo"]
+        self.vault = default_vault()
         unit = Body.objects.get(kind="complaints-unit")
         self.investigators = seats[unit.pk]
         self.cap = rulebook.time_limits.interim_suspension_cap_days
@@ -224,30 +226,31 @@ class _Replay:
 
     def _evidence(self, case: Case, e: EvidenceSpec):
         def add(at: datetime) -> None:
-            # Metadata of historical evidence, recorded as the demo's starting data; uploads and admissibility
-            # rulings go through the evidence service.
-            item = EvidenceItem.objects.create(
-                case=case,
+            facts = Facts(
+                provenance=Provenance(e.provenance),
+                attribution=Attribution(e.attribution),
+                attribution_method=e.attribution_method,
+                visibility=Visibility(e.visibility),
+                source_url=e.source_url,
+                captured_on=timezone.localdate(e.captured_at) if e.captured_at else None,
+                captured_by=e.captured_by,
+                lawful_basis=e.lawful_basis,
+            )
+            item = add_evidence(
+                case,
+                self.officer,
                 kind=e.kind,
                 description=e.description,
-                source_url=e.source_url,
+                facts=facts,
+                upload=Upload(e.file_name, e.content),
                 captured_at=e.captured_at,
-                provenance=e.provenance,
-                attribution=e.attribution,
-                attribution_method=e.attribution_method,
-                sha256=e.sha256,
-                size=e.size,
-                media_type=e.media_type,
-                admissibility=e.admissibility,
-                added_at=at,
+                now=at,
+                vault=self.vault,
             )
-            TimelineEvent.objects.create(
-                case=case,
-                at=at,
-                kind=EventKind.EVIDENCE_ADDED,
-                actor_label=self.officer.get_full_name() or self.officer.username,
-                summary=f"Evidence added: {item.description}",
-            )
+            if e.admit_reason and item.admissibility == Admissibility.PENDING:
+                rule_on_evidence(
+                    item, self.dpo, ruling=Ruling.ADMIT, reason=e.admit_reason, now=at + timedelta(hours=1)
+                )
 
         return add
 
@@ -399,8 +402,16 @@ class _Replay:
     def _decide(self, case: Case, d: DecisionSpec, at: datetime) -> None:
         sitting = case.sittings.get(kind=SittingKind.HEARING, dissolved_at__isnull=True)
         chair = sitting.seats.select_related("member").first()
+        served: dict[int, set[int]] = {}
+        for allegation_id, item_id in case.notice.evidence_relied_on.values_list("allegation_id", "evidence_id"):
+            served.setdefault(allegation_id, set()).add(item_id)
         findings = [
-            wf.Finding(a.pk, d.proven, "Proven on the evidence." if d.proven else "Not proven on the evidence.")
+            wf.Finding(
+                a.pk,
+                d.proven,
+                "Proven on the evidence." if d.proven else "Not proven on the evidence.",
+                frozenset(served.get(a.pk, ())),
+            )
             for a in case.allegations.all()
         ]
         services.record_decision(

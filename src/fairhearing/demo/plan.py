@@ -15,13 +15,12 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from faker import Faker
 
 from fairhearing.cases.models import (
-    Admissibility,
     AppealResult,
     Attribution,
     CaseSource,
@@ -30,7 +29,9 @@ from fairhearing.cases.models import (
     EventKind,
     EvidenceKind,
     Provenance,
+    Visibility,
 )
+from fairhearing.demo import files
 from fairhearing.formatting import long_date
 from fairhearing.organisation.models import MemberStatus
 from fairhearing.procedure.jurisdiction import Routing, route
@@ -38,6 +39,11 @@ from fairhearing.procedure.rulebook import Power, Rulebook
 from fairhearing.procedure.sanctions import GuidelineResult, guideline, hearing_body_for
 from fairhearing.procedure.stages import Stage
 from fairhearing.procedure.versions import covers
+
+LAWFUL_BASIS = (
+    "UK GDPR Art. 6(1)(f) legitimate interests in enforcing the rules; Art. 9(2)(d) processing by a "
+    "not-for-profit body about its members"
+)
 
 REGIONS = [
     ("north-east", "North East"),
@@ -245,13 +251,16 @@ class EvidenceSpec:
     provenance: str
     attribution: str
     added_at: datetime
+    file_name: str
+    content: bytes = field(repr=False)
     source_url: str = ""
     captured_at: datetime | None = None
+    captured_by: str = ""
     attribution_method: str = ""
-    sha256: str = ""
-    size: int | None = None
-    media_type: str = ""
-    admissibility: str = Admissibility.PENDING
+    visibility: str = Visibility.NOT_APPLICABLE
+    lawful_basis: str = ""
+    # The data protection officer's reasons for admitting an item that needs a ruling; empty: no ruling yet.
+    admit_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -866,51 +875,81 @@ class _Planner:
             )
             if monitored:
                 kind = EvidenceKind.SCREENSHOT
-            content = f"{self.seed}:{at.isoformat()}:{i}".encode()
-            items.append(
-                EvidenceSpec(
-                    kind=kind,
-                    description={
-                        EvidenceKind.SCREENSHOT: "Screenshot of the post complained of.",
-                        EvidenceKind.DOCUMENT: "Minutes of the meeting concerned.",
-                        EvidenceKind.EMAIL: "Email from the complainant describing the incident.",
-                        EvidenceKind.WITNESS_STATEMENT: "Statement of a member who was present.",
-                    }[kind],
-                    provenance=Provenance.MONITORING
-                    if monitored
-                    else self.rng.choice(
-                        [
-                            Provenance.COMPLAINANT,
-                            Provenance.COMPLAINANT,
-                            Provenance.STAFF_PUBLIC_SOURCE,
-                            Provenance.INTERNAL_RECORD,
-                        ]
-                    ),
-                    attribution=Attribution.UNVERIFIED
-                    if monitored
-                    else (Attribution.ADMITTED if kind == EvidenceKind.SCREENSHOT else Attribution.NOT_APPLICABLE),
-                    added_at=at + timedelta(hours=i + 1),
-                    source_url="https://social.example.net/post/" + hashlib.sha1(content).hexdigest()[:12]  # noqa: S324
-                    if kind == EvidenceKind.SCREENSHOT
-                    else "",
-                    captured_at=at - timedelta(days=1) if kind == EvidenceKind.SCREENSHOT else None,
-                    attribution_method=""
-                    if monitored
-                    else ("Admitted by the respondent in interview." if kind == EvidenceKind.SCREENSHOT else ""),
-                    sha256=hashlib.sha256(content).hexdigest(),
-                    size=len(content) * 1000 + self.rng.randrange(1000),
-                    media_type={
-                        EvidenceKind.SCREENSHOT: "image/png",
-                        EvidenceKind.DOCUMENT: "application/pdf",
-                        EvidenceKind.EMAIL: "message/rfc822",
-                        EvidenceKind.WITNESS_STATEMENT: "application/pdf",
-                    }[kind],
-                    admissibility=Admissibility.ADMITTED
-                    if not monitored or pattern == "harsh"
-                    else Admissibility.PENDING,
+            provenance = (
+                Provenance.MONITORING
+                if monitored
+                else self.rng.choice(
+                    [
+                        Provenance.COMPLAINANT,
+                        Provenance.COMPLAINANT,
+                        Provenance.STAFF_PUBLIC_SOURCE,
+                        Provenance.INTERNAL_RECORD,
+                    ]
                 )
             )
+            seed = hashlib.sha256(f"{self.seed}:{at.isoformat()}:{i}".encode()).digest()
+            items.append(self._evidence_item(kind, provenance, monitored, seed, at + timedelta(hours=i + 1), path))
         return items
+
+    def _evidence_item(
+        self, kind: str, provenance: str, monitored: bool, seed: bytes, added_at: datetime, path: list[Stage]
+    ) -> EvidenceSpec:
+        tag = seed.hex()[:8]
+        when = added_at - timedelta(days=1)
+        if kind == EvidenceKind.SCREENSHOT:
+            # Online content records where it was, who captured it, when, and the legal condition relied on.
+            return EvidenceSpec(
+                kind=kind,
+                description="Screenshot of the post complained of.",
+                provenance=provenance,
+                attribution=Attribution.VERIFIED if monitored else Attribution.ADMITTED,
+                attribution_method="Display name and profile photo match the membership record."
+                if monitored
+                else "Admitted by the respondent in interview.",
+                added_at=added_at,
+                file_name=f"screenshot-{tag}.png",
+                content=files.png(seed),
+                source_url=f"https://social.example.net/post/{tag}",
+                captured_at=when,
+                captured_by={
+                    Provenance.MONITORING: "Social media monitoring team",
+                    Provenance.COMPLAINANT: "The complainant",
+                }.get(provenance, "Case officer"),
+                visibility=Visibility.PUBLIC,
+                lawful_basis=LAWFUL_BASIS,
+                # The harsh pattern: monitoring evidence, admitted before the notice went out.
+                admit_reason="Public post; within the impact assessment for monitoring during selections."
+                if monitored and Stage.NOTICE_ISSUED in path
+                else "",
+            )
+        if kind == EvidenceKind.EMAIL:
+            return EvidenceSpec(
+                kind=kind,
+                description="Email from the complainant describing the incident.",
+                provenance=provenance,
+                attribution=Attribution.NOT_APPLICABLE,
+                added_at=added_at,
+                file_name="complaint.eml",
+                content=files.email(
+                    "complainant@example.org",
+                    "complaints@example.org",
+                    when.strftime("%a, %d %b %Y %H:%M:%S +0000"),
+                    f"Complaint {tag}",
+                    "I write to complain about what happened at the branch meeting.",
+                ),
+            )
+        title = "Minutes of the meeting" if kind == EvidenceKind.DOCUMENT else "Witness statement"
+        return EvidenceSpec(
+            kind=kind,
+            description="Minutes of the meeting concerned."
+            if kind == EvidenceKind.DOCUMENT
+            else "Statement of a member who was present.",
+            provenance=provenance,
+            attribution=Attribution.NOT_APPLICABLE,
+            added_at=added_at,
+            file_name="minutes.pdf" if kind == EvidenceKind.DOCUMENT else "statement.pdf",
+            content=files.pdf(title, [f"Reference {tag}", f"Written {when:%d %B %Y}."]),
+        )
 
 
 def plan_demo(rulebook: Rulebook, *, seed: int = 1, today: date, members: int = 5000, cases: int = 300) -> DemoPlan:

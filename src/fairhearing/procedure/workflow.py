@@ -157,6 +157,7 @@ class Finding:
     allegation_id: int
     proven: bool
     reasons: str
+    evidence: frozenset[int] = frozenset()  # the items the finding rests on
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,8 @@ class CaseFile:
     allegations: tuple[Allegation, ...]
     complainant: Person | None = None
     admitted_evidence: frozenset[int] = frozenset()
+    # Admitted items from accounts not proven to be the respondent's: never enough, alone, for a finding (REQ 29).
+    unproven_evidence: frozenset[int] = frozenset()
     triage: Triage | None = None
     investigator: int | None = None
     notice: Notice | None = None
@@ -467,6 +470,8 @@ def record_decision(
             refusals.append(
                 Refusal("reasons", f"written reasons are needed for the allegation under clause {allegation.clause}")
             )
+        if finding is not None:
+            refusals += _cited_evidence(case, allegation, finding)
     proven = any(f.proven for f in findings)
     result = None
     if sanction not in {s.id for s in rb.sanctions}:
@@ -502,6 +507,37 @@ def record_decision(
         decision=decision,
         suspensions=_lift_on(case, today),
     )
+
+
+def _cited_evidence(case: CaseFile, allegation: Allegation, finding: Finding) -> list[Refusal]:
+    """A finding rests only on admitted evidence the respondent was served with (REQ 15), and a proven one on at
+    least one item that is not merely an account never shown to be theirs (REQ 29)."""
+    refusals: list[Refusal] = []
+    served = frozenset().union(*case.notice.evidence.values()) if case.notice else frozenset()
+    for item in sorted(finding.evidence - case.admitted_evidence):
+        refusals.append(
+            Refusal("evidence_admitted", f"evidence item {item} has not been admitted and cannot be relied on")
+        )
+    for item in sorted((finding.evidence & case.admitted_evidence) - served):
+        refusals.append(
+            Refusal("evidence_served", f"evidence item {item} was not served with the notice and cannot be relied on")
+        )
+    if finding.proven and not finding.evidence:
+        refusals.append(
+            Refusal(
+                "finding_evidence",
+                f"a proven allegation must cite the evidence it rests on (clause {allegation.clause})",
+            )
+        )
+    elif finding.proven and finding.evidence <= case.unproven_evidence:
+        refusals.append(
+            Refusal(
+                "attribution",
+                f"the finding under clause {allegation.clause} rests only on accounts not proven to be the "
+                "respondent's",
+            )
+        )
+    return refusals
 
 
 def notify_decision(case: CaseFile, actor: Actor, today: date) -> Outcome:

@@ -114,9 +114,11 @@ def record_decision(
             reasons=" ".join(f.reasons for f in findings),
         )
         row.panel.set(a.case.sittings.get(kind=SittingKind.HEARING, dissolved_at__isnull=True).seats.all())
-        Finding.objects.bulk_create(
-            Finding(decision=row, allegation_id=f.allegation_id, proven=f.proven, reasons=f.reasons) for f in findings
-        )
+        for f in findings:
+            finding = Finding.objects.create(
+                decision=row, allegation_id=f.allegation_id, proven=f.proven, reasons=f.reasons
+            )
+            finding.evidence.set(f.evidence)
         a.case.outcome = sanction
         a.sync_suspensions(outcome, "Lifted on the decision.")
         a.apply(outcome, EventKind.DECISION_RECORDED, {"sanction": sanction})
