@@ -88,6 +88,8 @@ def build_org(source: str) -> Org:
         "respondent": user("respondent", {Role.MEMBER}, members["respondent"]),
         "mp": user("mp", {Role.MEMBER}, members["mp"]),
         "oversight": user("oversight", {Role.OVERSIGHT_OFFICER}),
+        "dpo": user("dpo", {Role.DATA_PROTECTION_OFFICER}),
+        "complainant": user("complainant", {Role.MEMBER}, members["complainant"]),
     }
     seats["ndp"][0].user = users["panellist"]
     seats["ndp"][0].save()

@@ -171,7 +171,8 @@ def assess(policy: Policy, facts: Facts, *, conduct_dates: Collection[date], rec
     if facts.provenance in policy.ruling_for_provenance:
         needed.append(f"obtained by {facts.provenance.label.lower()}")
     if facts.attribution in policy.ruling_for_attribution:
-        needed.append(f"the account is {facts.attribution.label.lower()}, not proven to be the respondent's")
+        account = "anonymous" if facts.attribution == Attribution.ANONYMOUS else facts.attribution.label.lower()
+        needed.append(f"the account is {account}, not proven to be the respondent's")
     if facts.visibility == Visibility.PRIVATE:
         needed.append("private content")
     flags: list[str] = []
