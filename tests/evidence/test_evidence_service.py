@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from fairhearing.audit.models import AuditEvent
 from fairhearing.cases import services
-from fairhearing.cases.models import Admissibility, CaseSource, ComplainantKind, EventKind, EvidenceItem, EvidenceKind
+from fairhearing.cases.models import Admissibility, EventKind, EvidenceItem, EvidenceKind
 from fairhearing.demo import files
 from fairhearing.evidence import services as evidence
 from fairhearing.evidence.models import StoredFile
@@ -20,75 +20,9 @@ from fairhearing.evidence.vault import Vault, VaultError, decode_key, default_va
 from fairhearing.procedure import workflow as wf
 from fairhearing.procedure.admissibility import Attribution, Facts, Provenance, Ruling, Visibility
 from fairhearing.procedure.errors import ActionRefused
-from tests.cases.organisation import START, build_org
+from tests.evidence.casework import COMPLAINANT, MONITORED, PDF, PNG, SECRET_TEXT, add, later, open_case
 
 pytestmark = pytest.mark.django_db
-
-PNG = files.png(b"\x10\x20\x30")
-PDF = files.pdf("Minutes", ["The meeting of 1 February 2026."])
-SECRET_TEXT = b"The respondent wrote: meet me behind the branch office at nine"
-COMPLAINANT = Facts(provenance=Provenance.COMPLAINANT)
-MONITORED = Facts(
-    provenance=Provenance.MONITORING,
-    attribution=Attribution.VERIFIED,
-    attribution_method="Profile photo matches the membership record",
-    visibility=Visibility.PUBLIC,
-    source_url="https://social.example.net/post/9",
-    captured_on=date(2026, 3, 1),
-    captured_by="Monitoring team",
-    lawful_basis="Art. 9(2)(d)",
-)
-
-
-@pytest.fixture
-def vault_dir(settings, tmp_path) -> Path:
-    settings.FAIRHEARING_EVIDENCE_DIR = tmp_path / "evidence"
-    return settings.FAIRHEARING_EVIDENCE_DIR
-
-
-@pytest.fixture
-def org(example_source, vault_dir):
-    return build_org(example_source)
-
-
-def later(days: int):
-    return START + timedelta(days=days)
-
-
-def open_case(org):
-    case = services.open_case(
-        user=org.users["officer"],
-        respondent=org.members["mp"],
-        allegations=[services.AllegationInput("2.2", "Abusive messages.", date(2026, 2, 1))],
-        source=CaseSource.EMAIL,
-        complainant_kind=ComplainantKind.MEMBER,
-        complainant_member=org.members["complainant"],
-        now=START,
-    )
-    services.begin_triage(case, org.users["officer"], now=START)
-    services.record_triage(
-        case,
-        org.users["officer"],
-        informal_resolution_suitable=False,
-        interim_action_needed=False,
-        protected_characteristics_involved=False,
-        now=START,
-    )
-    services.open_investigation(case, org.users["officer"], investigator=org.seats["unit"][0], now=later(1))
-    return case
-
-
-def add(org, case, name="screenshot.png", data=PNG, facts=COMPLAINANT, user="officer", **kwargs):
-    return evidence.add_evidence(
-        case,
-        org.users[user],
-        kind=EvidenceKind.SCREENSHOT,
-        description="Screenshot of the post",
-        facts=facts,
-        upload=evidence.Upload(name, data),
-        now=later(2),
-        **kwargs,
-    )
 
 
 def on_disk(vault_dir: Path) -> list[Path]:

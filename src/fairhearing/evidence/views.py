@@ -1,0 +1,87 @@
+"""The data protection officer's queue of evidence rulings, and opening an evidence file."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from fairhearing.accounts.roles import Role
+from fairhearing.cases.models import Admissibility, EvidenceItem
+from fairhearing.evidence import selectors, services
+from fairhearing.evidence.forms import RulingForm
+from fairhearing.procedure.admissibility import Ruling
+from fairhearing.procedure.errors import ActionRefused
+
+
+def _dpo_only(request: HttpRequest) -> None:
+    # Not found rather than forbidden: the queue's existence is nobody else's business.
+    if Role.DATA_PROTECTION_OFFICER not in request.user.roles():
+        raise Http404
+
+
+@login_required
+@require_safe
+def queue(request: HttpRequest) -> HttpResponse:
+    _dpo_only(request)
+    pending = list(selectors.pending_rulings())
+    return render(
+        request,
+        "evidence/queue.html",
+        {
+            "pending": [(item, RulingForm(prefix=f"item{item.pk}")) for item in pending],
+            "recent": selectors.recent_rulings(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def rule(request: HttpRequest, pk: int) -> HttpResponse:
+    _dpo_only(request)
+    item = get_object_or_404(EvidenceItem, pk=pk)
+    form = RulingForm(request.POST, prefix=f"item{item.pk}")
+    if form.is_valid():
+        try:
+            services.rule_on_evidence(
+                item, request.user, ruling=Ruling(form.cleaned_data["ruling"]), reason=form.cleaned_data["reason"]
+            )
+        except ActionRefused as refused:
+            for refusal in refused.refusals:
+                form.add_error("reason" if refusal.guard == "reason" else None, refusal.message)
+        else:
+            verb = "admitted" if form.cleaned_data["ruling"] == Ruling.ADMIT else "excluded"
+            messages.success(request, f"Evidence item {item.pk} in {item.case.reference} {verb}.")
+            return redirect("evidence:queue")
+    pending = [
+        (other, form if other.pk == item.pk else RulingForm(prefix=f"item{other.pk}"))
+        for other in selectors.pending_rulings()
+    ]
+    status = 400 if item.admissibility == Admissibility.PENDING else 409
+    return render(
+        request, "evidence/queue.html", {"pending": pending, "recent": selectors.recent_rulings()}, status=status
+    )
+
+
+@login_required
+@require_safe
+def file(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(EvidenceItem.objects.select_related("case", "stored_file"), pk=pk)
+    try:
+        data = services.read_evidence_file(item, request.user)
+    except services.EvidenceNotFound as exc:
+        raise Http404 from exc
+    response = HttpResponse(data, content_type=item.media_type)
+    # Always a download: evidence is never rendered inside fairhearing's own origin.
+    response["Content-Disposition"] = f'attachment; filename="evidence-{item.pk}{_extension(item.media_type)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _extension(media_type: str) -> str:
+    from fairhearing.evidence.sniffing import EXTENSION_TYPES
+
+    return next((ext for ext, kind in EXTENSION_TYPES.items() if kind == media_type), "")
