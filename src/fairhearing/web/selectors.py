@@ -7,6 +7,7 @@ from django.db.models import Count
 from fairhearing.cases.models import Case
 from fairhearing.organisation.models import Member, MemberStatus
 from fairhearing.organisation.selectors import current_rulebook_version
+from fairhearing.procedure.admissibility import Attribution, Provenance
 from fairhearing.procedure.rulebook import Power
 from fairhearing.procedure.stages import Stage
 
@@ -55,4 +56,10 @@ def rules_context() -> dict:
             for c in rb.guidelines.culpability
         ],
         "stage_targets": [(Stage(stage).label, target) for stage, target in rb.time_limits.stage_targets.items()],
+        "evidence_rulings": [Provenance(p).label for p in sorted(rb.evidence.ruling_for_provenance)]
+        + [
+            f"From an account that is {Attribution(a).label.lower()}"
+            for a in sorted(rb.evidence.ruling_for_attribution)
+        ]
+        + ["Private content (a closed group, a private message, a locked account)"],
     }
