@@ -23,6 +23,14 @@ def home_context() -> dict:
     }
 
 
+ACCOUNT_PHRASES = {
+    Attribution.ADMITTED: "From an account the member admits is theirs",
+    Attribution.VERIFIED: "From an account verified as the member's",
+    Attribution.UNVERIFIED: "From an account not verified as the member's",
+    Attribution.ANONYMOUS: "From an anonymous account",
+}
+
+
 def rules_context() -> dict:
     version = current_rulebook_version()
     if version is None:
@@ -57,9 +65,6 @@ def rules_context() -> dict:
         ],
         "stage_targets": [(Stage(stage).label, target) for stage, target in rb.time_limits.stage_targets.items()],
         "evidence_rulings": [Provenance(p).label for p in sorted(rb.evidence.ruling_for_provenance)]
-        + [
-            f"From an account that is {Attribution(a).label.lower()}"
-            for a in sorted(rb.evidence.ruling_for_attribution)
-        ]
+        + [ACCOUNT_PHRASES[Attribution(a)] for a in sorted(rb.evidence.ruling_for_attribution)]
         + ["Private content (a closed group, a private message, a locked account)"],
     }
