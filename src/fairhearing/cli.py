@@ -14,6 +14,7 @@ COMMANDS = {
     "serve": "serve fairhearing with a production web server",
     "rulebook": "check or load rulebook files (rulebook check FILE..., rulebook load FILE)",
     "tick": "apply the time limits that have run out (run it daily, or more often)",
+    "bundle": "write the evidence bundle served with a case's notice (bundle REFERENCE [--output PATH] [--html])",
     "manage": "run any Django management command (migrate, createsuperuser, ...)",
 }
 

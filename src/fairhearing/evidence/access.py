@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fairhearing.accounts.models import User
 from fairhearing.accounts.roles import Role
-from fairhearing.cases.models import Admissibility, EvidenceItem, NoticeEvidence, Provenance
+from fairhearing.cases.models import Admissibility, Case, EvidenceItem, NoticeEvidence, Provenance
 
 # Staff whose work is the evidence itself, and oversight, which reads everything.
 _READ_ALL = {Role.CASE_OFFICER, Role.DATA_PROTECTION_OFFICER, Role.OVERSIGHT_OFFICER}
@@ -24,3 +24,20 @@ def may_read_file(user: User, item: EvidenceItem) -> bool:
     if Role.PANEL_MEMBER in roles and item.admissibility == Admissibility.ADMITTED:
         return case.sittings.filter(dissolved_at__isnull=True, seats__user=user).exists()
     return False
+
+
+def may_export_bundle(user: User, case: Case) -> bool:
+    """Who may take away the notice's evidence bundle: the staff above, the respondent it was served on, and the
+    members of the panel now sitting on the case, unless they have declared a conflict in it."""
+    if not user.is_authenticated:
+        return False
+    roles = user.roles()
+    if roles & _READ_ALL:
+        return True
+    if user.member_id is not None and user.member_id == case.respondent_id:
+        return True
+    if Role.PANEL_MEMBER not in roles:
+        return False
+    if user.member_id is not None and case.declared_conflicts.filter(panel_member_id=user.member_id).exists():
+        return False
+    return case.sittings.filter(dissolved_at__isnull=True, seats__user=user).exists()
