@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import pytest
@@ -11,9 +12,19 @@ from django.core.management import CommandError, call_command
 from fairhearing import config
 from fairhearing.accounts.models import User
 from fairhearing.accounts.roles import Role
-from fairhearing.cases.models import Case, Decision, DecisionKind, InterimSuspension, TimelineEvent
+from fairhearing.cases.models import (
+    Case,
+    Decision,
+    DecisionKind,
+    EvidenceItem,
+    Finding,
+    InterimSuspension,
+    Provenance,
+    TimelineEvent,
+)
 from fairhearing.demo.build import DemoExists, build_demo, read_logins
 from fairhearing.demo.models import DemoBuild
+from fairhearing.evidence.vault import default_vault
 from fairhearing.organisation.models import Member, OfficeHolding, Region, RulebookVersion
 from fairhearing.procedure.sanctions import may_impose
 from fairhearing.procedure.stages import Stage
@@ -97,6 +108,22 @@ def test_demo_contents(example_source):
         assert decision.case.respondent_id not in {seat.member_id for seat in decision.panel.all()}
     assert Member.objects.filter(status="expelled").exists()
     assert DemoBuild.objects.get().seed == 3
+
+
+@pytest.mark.django_db
+def test_demo_evidence_is_real_encrypted_files_with_rulings_where_the_rules_need_them(example_source):
+    build_demo(example_source, **SMALL)
+    vault = default_vault()
+    items = list(EvidenceItem.objects.select_related("stored_file"))
+    for item in items[:40]:
+        assert hashlib.sha256(vault.get(item.stored_file.blob_name)).hexdigest() == item.sha256
+    # Monitoring evidence was admitted only by the DPO, with reasons; some items still wait in the DPO's queue.
+    monitored = [i for i in items if i.provenance == Provenance.MONITORING and i.admissibility == "admitted"]
+    assert monitored and all(i.ruled_by and i.ruling_reason for i in monitored)
+    assert EvidenceItem.objects.filter(admissibility="pending", attribution="anonymous").exists()
+    # Every proven finding cites evidence served with the notice.
+    for finding in Finding.objects.filter(proven=True).prefetch_related("evidence"):
+        assert finding.evidence.exists()
 
 
 @pytest.mark.django_db

@@ -889,6 +889,27 @@ class _Planner:
             )
             seed = hashlib.sha256(f"{self.seed}:{at.isoformat()}:{i}".encode()).digest()
             items.append(self._evidence_item(kind, provenance, monitored, seed, at + timedelta(hours=i + 1), path))
+        if Stage.NOTICE_ISSUED not in path:
+            # Still under investigation: a post from an anonymous account waits in the DPO's queue.
+            seed = hashlib.sha256(f"{self.seed}:{at.isoformat()}:anonymous".encode()).digest()
+            tag = seed.hex()[:8]
+            items.append(
+                EvidenceSpec(
+                    kind=EvidenceKind.SCREENSHOT,
+                    description="Screenshot of a post by an anonymous account the complainant believes is the "
+                    "respondent's.",
+                    provenance=Provenance.COMPLAINANT,
+                    attribution=Attribution.ANONYMOUS,
+                    added_at=at + timedelta(hours=4),
+                    file_name=f"anonymous-{tag}.png",
+                    content=files.png(seed),
+                    source_url=f"https://social.example.net/anon/{tag}",
+                    captured_at=at - timedelta(days=2),
+                    captured_by="The complainant",
+                    visibility=Visibility.PUBLIC,
+                    lawful_basis=LAWFUL_BASIS,
+                )
+            )
         return items
 
     def _evidence_item(
