@@ -368,6 +368,7 @@ def test_the_command_writes_the_zip_or_the_document_and_audits_it(served, tmp_pa
     assert target.stat().st_mode & 0o077 == 0  # personal data: only its owner may read it
     entry = AuditEvent.objects.get(action="evidence.bundle_exported")
     assert entry.actor is None and entry.data["via"] == "command line" and "command line" in entry.summary
+    assert entry.actor_label.startswith("command line")
 
     page = tmp_path / "bundle.html"
     call_command("bundle", case.reference.lower(), "--html", "--output", str(page), stdout=io.StringIO())

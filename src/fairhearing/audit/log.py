@@ -31,15 +31,17 @@ def record(
     subjects: Iterable[int | None] = (),
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
+    label: str | None = None,
 ) -> AuditEvent:
     """Append an entry. `subjects` are the members the entry is about, so a subject access request finds it.
 
     Never put the content of personal data in `summary` or `data`: name what was touched, not what it said.
+    `label` names an actor who is not a user, such as an administrator at the command line.
     """
     return AuditEvent.objects.create(
         at=at or timezone.now(),
         actor=user,
-        actor_label=actor_label(user),
+        actor_label=label or actor_label(user),
         action=action,
         object_type=object_type,
         object_id=str(object_id),

@@ -345,6 +345,7 @@ def _record_export(contents: Contents, requester: Requester, what: str, data: di
             case_reference=case.reference,
             subjects=[case.respondent_id, case.complainant_member_id],
             data=data | {"evidence": [entry.item.pk for entry in contents.items]},
+            label=f"{requester.label} ({data['os_user']})" if isinstance(requester, CommandLine) else None,
         )
 
 
