@@ -8,4 +8,5 @@ urlpatterns = [
     path("dpo/evidence/", views.queue, name="queue"),
     path("dpo/evidence/<int:pk>/rule/", views.rule, name="rule"),
     path("evidence/<int:pk>/file/", views.file, name="file"),
+    path("cases/<str:reference>/evidence/add/", views.add, name="add"),
 ]

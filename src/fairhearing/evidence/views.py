@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from fairhearing.accounts.roles import Role
-from fairhearing.cases.models import Admissibility, EvidenceItem
+from fairhearing.cases.models import Admissibility, Case, EvidenceItem
 from fairhearing.evidence import selectors, services
-from fairhearing.evidence.forms import RulingForm
-from fairhearing.procedure.admissibility import Ruling
+from fairhearing.evidence.forms import REFUSAL_FIELDS, EvidenceForm, RulingForm
+from fairhearing.procedure.admissibility import Attribution, Facts, Provenance, Ruling, Visibility
 from fairhearing.procedure.errors import ActionRefused
 
 
@@ -79,6 +79,60 @@ def file(request: HttpRequest, pk: int) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add(request: HttpRequest, reference: str) -> HttpResponse:
+    """A case officer adds an item of evidence to a case, with everything the rules need to know about it."""
+    if Role.CASE_OFFICER not in request.user.roles():
+        raise Http404
+    case = get_object_or_404(Case, reference=reference)
+    form = EvidenceForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            item = _add(request, case, form)
+            if item is not None:
+                state = "admissible as added" if item.admissibility == Admissibility.ADMITTED else "awaiting a ruling"
+                messages.success(request, f"Evidence item {item.pk} added: {state}.")
+                return redirect("evidence:add", reference=case.reference)
+        status = 400
+    items = case.evidence.select_related("stored_file").order_by("added_at", "pk")
+    return render(request, "evidence/add.html", {"case": case, "form": form, "items": items}, status=status)
+
+
+def _add(request: HttpRequest, case: Case, form: EvidenceForm) -> EvidenceItem | None:
+    data = form.cleaned_data
+    captured_at = data["captured_at"]
+    facts = Facts(
+        provenance=Provenance(data["provenance"]),
+        attribution=Attribution(data["attribution"]),
+        attribution_method=data["attribution_method"],
+        visibility=Visibility(data["visibility"]),
+        source_url=data["source_url"],
+        original_source=data["original_source"],
+        captured_on=captured_at.date() if captured_at else None,
+        captured_by=data["captured_by"],
+        lawful_basis=data["lawful_basis"],
+        content_date=data["content_date"],
+    )
+    upload = data["file"]
+    try:
+        return services.add_evidence(
+            case,
+            request.user,
+            kind=data["kind"],
+            description=data["description"],
+            facts=facts,
+            upload=services.Upload(upload.name, upload.read()) if upload else None,
+            text=data["text"],
+            captured_at=captured_at,
+        )
+    except ActionRefused as refused:
+        for refusal in refused.refusals:
+            form.add_error(REFUSAL_FIELDS.get(refusal.guard), refusal.message)
+        return None
 
 
 def _extension(media_type: str) -> str:
