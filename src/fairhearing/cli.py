@@ -14,6 +14,7 @@ COMMANDS = {
     "serve": "serve fairhearing with a production web server",
     "rulebook": "check or load rulebook files (rulebook check FILE..., rulebook load FILE)",
     "tick": "apply the time limits that have run out (run it daily, or more often)",
+    "retention": "erase or anonymise what is past its retention period (run it daily; --dry-run lists it)",
     "bundle": "write the evidence bundle served with a case's notice (bundle REFERENCE [--output PATH] [--html])",
     "manage": "run any Django management command (migrate, createsuperuser, ...)",
 }
@@ -48,12 +49,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fairhearing.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     try:
         execute_from_command_line(["fairhearing", command, *rest])
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 1
+    except ImproperlyConfigured as exc:
+        # A bad setting in the environment: say which, without a traceback.
+        print(f"fairhearing: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -6,9 +6,11 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from fairhearing import config
+from fairhearing.procedure.retention import RetentionSettingError, periods_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = config.data_dir()
@@ -114,6 +116,13 @@ FAIRHEARING_EVIDENCE_MEDIA_TYPES = config.env_list(
         "application/vnd.oasis.opendocument.text",
     ],
 )
+
+# Retention (REQ 33): days each kind of record is kept, from FAIRHEARING_RETENTION_<KIND>_DAYS; defaults and what
+# each kind covers are in docs/retention.md. A bad value stops start-up with every bad variable named.
+try:
+    FAIRHEARING_RETENTION_DAYS = periods_from_environment(os.environ)
+except RetentionSettingError as exc:
+    raise ImproperlyConfigured(f"retention settings: {exc}") from None
 
 TIME_ZONE = os.environ.get("FAIRHEARING_TIME_ZONE", config.DEFAULT_TIME_ZONE)
 USE_I18N = True
