@@ -280,7 +280,8 @@ class EventKind(models.TextChoices):
 
 
 class TimelineEvent(models.Model):
-    """An entry on a case's timeline. Written only by services, never edited."""
+    """An entry on a case's timeline. Written only by services, never edited except to remove personal details
+    when the case's retention period ends (`fairhearing.privacy.removal`)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
     at = models.DateTimeField()
