@@ -14,6 +14,7 @@ COMMANDS = {
     "serve": "serve fairhearing with a production web server",
     "rulebook": "check or load rulebook files (rulebook check FILE..., rulebook load FILE)",
     "tick": "apply the time limits that have run out (run it daily, or more often)",
+    "sar": "answer a subject access request: write a member's data as a zip (sar MEMBERSHIP_NUMBER)",
     "retention": "erase or anonymise what is past its retention period (run it daily; --dry-run lists it)",
     "bundle": "write the evidence bundle served with a case's notice (bundle REFERENCE [--output PATH] [--html])",
     "manage": "run any Django management command (migrate, createsuperuser, ...)",
