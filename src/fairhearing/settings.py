@@ -96,7 +96,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "web:login"
+LOGOUT_REDIRECT_URL = "web:home"
 
 LANGUAGE_CODE = "en-gb"
 # Evidence files: encrypted blobs under generated names (fairhearing.evidence.vault), with upload limits.

@@ -1,0 +1,80 @@
+"""The member portal (minimum): sign in, see your own cases, download everything held about you.
+
+No URL here takes a member: every view acts for the member linked to the signed-in account, so nobody can ask
+for another member's data by changing a number in the address.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from fairhearing.cases.models import Case
+from fairhearing.organisation.models import Member
+from fairhearing.privacy.subject_access import export_subject_access, request_subject_access
+from fairhearing.procedure.stages import Stage
+
+
+class SignInView(LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        # Members land on their own cases; staff on the home page until their workspace exists.
+        if self.request.user.member_id is not None:
+            return reverse("web:portal")
+        return reverse("web:home")
+
+
+def _own_member(request: HttpRequest) -> Member:
+    """The signed-in user's membership record; an account without one has no portal (404, not a hint)."""
+    member = request.user.member
+    if member is None:
+        raise Http404("no membership record is linked to this account")
+    return member
+
+
+@require_safe
+@login_required
+@never_cache
+def portal(request: HttpRequest) -> HttpResponse:
+    member = _own_member(request)
+    cases = (
+        Case.objects.filter(Q(respondent=member) | Q(complainant_member=member))
+        .only("reference", "stage", "received_at", "respondent_id")
+        .order_by("-received_at", "-pk")
+    )
+    rows = [
+        {
+            "reference": c.reference,
+            "stage": Stage(c.stage).label,
+            "received": timezone.localdate(c.received_at),
+            "role": "Respondent" if c.respondent_id == member.pk else "Complainant",
+        }
+        for c in cases
+    ]
+    return render(request, "web/portal.html", {"member": member, "cases": rows})
+
+
+@require_POST
+@login_required
+@never_cache
+def my_data(request: HttpRequest) -> HttpResponse:
+    member = _own_member(request)
+    now = timezone.now()
+    # The request and its answer are one step here: the member asked, and gets the answer at once.
+    with transaction.atomic():
+        sar = request_subject_access(member, request.user, now=now)
+        archive = export_subject_access(sar, request.user, now=now)
+    name = f"my-data-{member.membership_number}-{timezone.localdate(now).isoformat()}.zip"
+    response = HttpResponse(archive, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
