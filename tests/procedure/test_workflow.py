@@ -517,6 +517,14 @@ def test_the_appeal_window_closes_only_after_the_period(case, example_rulebook):
     )
 
 
+def test_closing_at_the_end_of_the_appeal_period_ends_an_interim_suspension(case, example_rulebook):
+    window, _ = at(case, Stage.APPEAL_WINDOW)
+    after = window.decision.notified_on + timedelta(days=example_rulebook.time_limits.appeal_days + 1)
+    suspended = replace(window, suspensions=(wf.Suspension(after - timedelta(days=3), after + timedelta(days=20)),))
+    closed = wf.close_appeal_window(suspended, wf.SYSTEM, after).case
+    assert closed.stage == Stage.CLOSED and not any(s.active for s in closed.suspensions)
+
+
 def test_a_missed_review_is_only_applied_to_a_suspension_past_its_date(case):
     suspended = wf.impose_suspension(case, OFFICER, START, review_by=START + timedelta(days=28), **SUSPEND).case
     refused("review_missed", wf.miss_suspension_review, suspended, wf.SYSTEM, START + timedelta(days=28))

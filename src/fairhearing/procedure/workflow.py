@@ -606,6 +606,7 @@ def close_appeal_window(case: CaseFile, actor: Actor, today: date) -> Outcome:
         Action.CLOSE_APPEAL_WINDOW,
         "The appeal period ended without an appeal; the case is closed.",
         closed_by_appeal_window=True,
+        suspensions=_lift_on(case, today),
     )
 
 

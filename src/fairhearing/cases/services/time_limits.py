@@ -47,9 +47,12 @@ def apply_time_limits_to(case: Case, now: datetime | None = None) -> list[str]:
     done = []
     with acting_on(case, None, now) as a:
         for outcome in wf.apply_time_limits(a.file, a.today):
+            closing = outcome.case.stage == Stage.CLOSED and a.file.stage != Stage.CLOSED
             if outcome.case.suspensions != a.file.suspensions:
-                a.sync_suspensions(outcome, "Its review date passed without a review.")
-            if outcome.case.stage == Stage.CLOSED and a.file.stage != Stage.CLOSED:
+                a.sync_suspensions(
+                    outcome, "Lifted: the case closed." if closing else "Its review date passed without a review."
+                )
+            if closing:
                 a.case.closure_reason = "The appeal period ended without an appeal."
             a.apply(outcome, EventKind.TIME_LIMIT)
             done.append(outcome.summary)
