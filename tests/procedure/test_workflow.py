@@ -268,9 +268,42 @@ def test_only_a_body_with_the_power_may_expel(case):
 def test_no_decision_without_notice_or_before_the_response_period_ends(case):
     hearing, day = at(case, Stage.HEARING)
     assert "no decision before a notice" in refused("notice_served", _decide, replace(hearing, notice=None), day)
-    silent = replace(hearing, responded_on=None)
+    # (A hearing held early, as if the notice period were short, so only the response period is in question.)
+    silent = replace(hearing, responded_on=None, hearing_on=hearing.notice.served_on + timedelta(days=5))
     refused("response_or_period", _decide, silent, hearing.notice.served_on + timedelta(days=5))
     assert _decide(silent, hearing.notice.served_on + timedelta(days=15)).case.stage == Stage.DECIDED
+
+
+def test_no_decision_before_the_hearing_is_held(case):
+    hearing, day = at(case, Stage.HEARING)
+    assert refused("hearing_held", _decide, hearing, hearing.hearing_on - timedelta(days=1)) == (
+        f"the hearing is not until {hearing.hearing_on.isoformat()}"
+    )
+    assert refused("hearing_held", _decide, replace(hearing, hearing_on=None), day) == "no hearing has been scheduled"
+
+
+def test_a_case_at_the_hearing_stage_can_get_a_new_panel_and_a_new_date(case):
+    hearing, day = at(case, Stage.HEARING)
+    # A declared conflict after the hearing was scheduled: the panel is re-formed and the hearing re-dated.
+    conflicted = replace(hearing, conflicts=(DeclaredConflict(11, 1, "Old friends."),))
+    refused("panel_unconflicted", _decide, conflicted, day)
+    new_seats = [s for s in SEATS if s.person.member_id != 11]
+    reformed = wf.form_panel(conflicted, BODY_OFFICER, day, seats=new_seats).case
+    assert reformed.stage == Stage.HEARING and reformed.panel == {12, 13, 14}
+    later_day = day + timedelta(days=7)
+    redated = wf.schedule_hearing(reformed, BODY_OFFICER, day, hearing_on=later_day, seats=ALL_SEATS).case
+    assert redated.hearing_on == later_day
+    decided = wf.record_decision(
+        redated,
+        replace(PANELLIST, member_id=12),
+        later_day,
+        findings=FINDINGS,
+        sanction="final-warning",
+        seats=ALL_SEATS,
+        culpability="B",
+        harm="2",
+    )
+    assert decided.case.stage == Stage.DECIDED
 
 
 def test_a_decision_ends_the_interim_suspension(case):

@@ -62,11 +62,15 @@ TRANSITIONS: dict[Action, tuple[frozenset[Stage], Stage | None]] = {
     Action.ISSUE_NOTICE: (frozenset({Stage.INVESTIGATION}), Stage.NOTICE_ISSUED),
     Action.RECORD_RESPONSE: (frozenset({Stage.NOTICE_ISSUED}), Stage.RESPONSE_RECEIVED),
     Action.ELAPSE_RESPONSE_TIME: (frozenset({Stage.NOTICE_ISSUED}), Stage.RESPONSE_TIME_ELAPSED),
+    # At the hearing stage too: a transfer, a declared conflict or lapsed training must not strand the case there.
     Action.FORM_PANEL: (
-        frozenset({Stage.NOTICE_ISSUED, Stage.RESPONSE_RECEIVED, Stage.RESPONSE_TIME_ELAPSED}),
+        frozenset({Stage.NOTICE_ISSUED, Stage.RESPONSE_RECEIVED, Stage.RESPONSE_TIME_ELAPSED, Stage.HEARING}),
         None,
     ),
-    Action.SCHEDULE_HEARING: (frozenset({Stage.RESPONSE_RECEIVED, Stage.RESPONSE_TIME_ELAPSED}), Stage.HEARING),
+    Action.SCHEDULE_HEARING: (
+        frozenset({Stage.RESPONSE_RECEIVED, Stage.RESPONSE_TIME_ELAPSED, Stage.HEARING}),
+        Stage.HEARING,
+    ),
     Action.RECORD_DECISION: (frozenset({Stage.HEARING}), Stage.DECIDED),
     Action.NOTIFY_DECISION: (frozenset({Stage.DECIDED}), Stage.APPEAL_WINDOW),
     Action.LODGE_APPEAL: (frozenset({Stage.APPEAL_WINDOW, Stage.CLOSED}), Stage.APPEAL_LODGED),
@@ -457,6 +461,10 @@ def record_decision(
     if actor.member_id not in case.panel:
         refusals.append(Refusal("panel_member", "only a member of the hearing panel may record its decision"))
     refusals += _panel_still_valid(case, case.panel, case.body, seats, today, "the hearing panel")
+    if case.hearing_on is None:
+        refusals.append(Refusal("hearing_held", "no hearing has been scheduled"))
+    elif case.hearing_on > today:
+        refusals.append(Refusal("hearing_held", f"the hearing is not until {case.hearing_on.isoformat()}"))
     if case.notice is None or set(case.notice.evidence) != {a.id for a in case.allegations}:
         refusals.append(Refusal("notice_served", "no decision before a notice listing every allegation was served"))
     elif case.responded_on is None and today <= deadlines.response_due(rb, case.notice.served_on):
