@@ -218,3 +218,12 @@ def test_the_smallest_demo_builds(example_source, seed):
     _, logins = build_demo(example_source, seed=seed, today=TODAY, members=100, cases=20)
     assert {lg.username for lg in logins} >= {"member", "caseofficer"}
     assert set(Case.objects.values_list("stage", flat=True)) == {s.value for s in Stage}
+
+
+@pytest.mark.django_db
+def test_a_panel_chair_who_already_has_an_account_for_another_role_can_record_the_decision(example_source):
+    # With this seed the body officer chairs a hearing: their account gains the panel member role it needs.
+    build_demo(example_source, seed=3, today=TODAY, members=300, cases=40)
+    officer = User.objects.get(username="bodyofficer")
+    assert officer.roles() >= {Role.BODY_OFFICER, Role.PANEL_MEMBER}
+    assert Decision.objects.filter(panel__user=officer).exists()

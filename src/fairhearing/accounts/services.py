@@ -45,3 +45,8 @@ def create_user(
     user.save()
     user.groups.set([groups[r] for r in roles])
     return user
+
+
+def grant_role(user: User, role: Role) -> None:
+    """Add one role to an account, keeping the others (a body officer who also sits on panels, say)."""
+    user.groups.add(ensure_role_groups()[role])

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from fairhearing.accounts.models import User
 from fairhearing.accounts.roles import Role
-from fairhearing.accounts.services import create_user
+from fairhearing.accounts.services import create_user, grant_role
 from fairhearing.cases import services
 from fairhearing.cases.casefile_store import load, person
 from fairhearing.cases.models import (
@@ -378,6 +378,9 @@ class _Replay:
                 last_name=seat.member.name.partition(" ")[2],
             )
             seat.save(update_fields=["user"])
+        # The person may already have an account for another role (a body officer, a member who complained).
+        if Role.PANEL_MEMBER not in seat.user.roles():
+            grant_role(seat.user, Role.PANEL_MEMBER)
         return seat.user
 
     def _hearing(self, case: Case, at: datetime, sanction: str) -> None:
