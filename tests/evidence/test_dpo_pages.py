@@ -42,6 +42,14 @@ def test_nobody_else_can_see_the_queue_or_rule(client, org, pending, who):
     assert pending.admissibility == Admissibility.PENDING
 
 
+def test_the_queue_is_in_the_dpos_navigation_only(client, org):
+    link = f'href="{reverse("evidence:queue")}"'
+    client.force_login(org.users["dpo"])
+    assert link in client.get("/").content.decode()
+    client.force_login(org.users["officer"])
+    assert link not in client.get("/").content.decode()
+
+
 def test_signed_out_visitors_are_sent_to_sign_in(client, pending):
     answer = client.get(reverse("evidence:queue"))
     assert answer.status_code == 302 and "login" in answer["Location"]

@@ -39,7 +39,6 @@ def value_binding(member_id: int, category: str) -> bytes:
     return f"fairhearing special category:{member_id}:{category}".encode()
 
 
-_associated = value_binding  # the name the subject access export first imported
 
 
 def relationship_of(member: Member) -> Relationship:

@@ -54,7 +54,7 @@ from fairhearing.evidence.vault import Vault, VaultError, default_vault
 from fairhearing.organisation.models import Member, PanelMember
 from fairhearing.organisation.selectors import current_rulebook_version
 from fairhearing.privacy.models import ErasureRequest, SpecialCategoryRecord, SubjectAccessRequest
-from fairhearing.privacy.special_category import _associated as special_category_binding
+from fairhearing.privacy.special_category import value_binding as special_category_binding
 from fairhearing.procedure import subject_access as rule
 from fairhearing.procedure.errors import ActionRefused, Refusal
 from fairhearing.procedure.rulebook import Rulebook
