@@ -39,8 +39,6 @@ def value_binding(member_id: int, category: str) -> bytes:
     return f"fairhearing special category:{member_id}:{category}".encode()
 
 
-
-
 def relationship_of(member: Member) -> Relationship:
     """Everyone with a membership record is a member or a former member: Art. 9(2)(d) covers both."""
     return Relationship.FORMER_MEMBER if member.left_on else Relationship.MEMBER
