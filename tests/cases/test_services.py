@@ -277,7 +277,7 @@ def test_withdrawal_lifts_an_interim_suspension(org):
         review_by=date(2026, 3, 20),
         now=later(3),
     )
-    services.withdraw_case(case, org.users["officer"], reason="The complainant withdrew.", now=later(5))
+    services.withdraw_case(case, org.users["officer"], reason="The respondent resigned.", now=later(5))
     case.refresh_from_db()
-    assert case.stage == Stage.CLOSED and case.closure_reason == "Withdrawn by the complainant."
+    assert case.stage == Stage.CLOSED and case.closure_reason == "Withdrawn: The respondent resigned."
     assert InterimSuspension.objects.get(case=case).lifted_at == later(5)

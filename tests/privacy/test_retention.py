@@ -190,6 +190,7 @@ def test_case_records_are_anonymised_but_keep_what_the_statistics_need(org, vaul
     assert case.anonymised_at == years_after(case)
     assert case.complainant_name == "(removed)" and case.complainant_email == ""
     assert case.allegations.get().particulars == "(removed)"
+    assert case.closure_reason == "Withdrawn."  # the reason given was free text
     assert (case.stage, case.allegations.get().clause, case.body.kind) == ("closed", "2.2", "regional-office")
     assert case.timeline.count() == before + 2  # evidence erased, records anonymised
     old = case.timeline.exclude(kind__in=[EventKind.EVIDENCE_ERASED, EventKind.RECORDS_ANONYMISED])

@@ -286,7 +286,6 @@ class CaseSpec:
     evidence: tuple[EvidenceSpec, ...] = ()
     outcome: str = ""
     closed_at: datetime | None = None
-    closure_reason: str = ""
     pattern: str = ""
 
 
@@ -772,13 +771,6 @@ class _Planner:
             evidence=tuple(evidence),
             outcome=sanction if closed or Stage.DECIDED in path else "",
             closed_at=stage_at[-1] if closed else None,
-            closure_reason={
-                "dismissed": "No case to answer.",
-                "withdrawn": "Withdrawn by the complainant.",
-                "decided": "Decided.",
-            }.get(ending, "")
-            if closed
-            else "",
             pattern=pattern,
         )
 

@@ -190,8 +190,12 @@ class Remover:
         # A complainant who is not a member must still be named as such (a database rule), so say it was removed.
         case.complainant_name = REMOVED if case.complainant_kind == ComplainantKind.NON_MEMBER else ""
         case.complainant_email = ""
+        # A withdrawal's closure reason is free text ("Withdrawn: ..."): keep only how the case ended.
+        case.closure_reason = (
+            f"{case.closure_reason.partition(':')[0]}." if ":" in case.closure_reason else case.closure_reason
+        )
         case.anonymised_at = self.now
-        case.save(update_fields=["complainant_name", "complainant_email", "anonymised_at"])
+        case.save(update_fields=["complainant_name", "complainant_email", "closure_reason", "anonymised_at"])
         self._timeline(
             case,
             EventKind.RECORDS_ANONYMISED,

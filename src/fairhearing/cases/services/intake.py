@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from fairhearing.accounts.models import User
 from fairhearing.cases.casefile_store import acting_on, actor_for, body_instance, person
@@ -185,7 +186,8 @@ def transfer_case(case: Case, user: User, *, to_body: str, reason: str, now: dat
 def withdraw_case(case: Case, user: User, *, reason: str, now: datetime | None = None) -> Case:
     with acting_on(case, user, now) as a:
         outcome = wf.withdraw(a.file, a.actor, a.today, reason=reason)
-        a.case.closure_reason = "Withdrawn by the complainant."
+        # The reason given, not an assumption about who withdrew: staff withdraw cases for many reasons.
+        a.case.closure_reason = Truncator(f"Withdrawn: {reason.strip()}").chars(200)
         a.sync_suspensions(outcome, "The case was withdrawn.")
         a.apply(outcome, EventKind.WITHDRAWN)
     return case
