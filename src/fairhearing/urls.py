@@ -7,5 +7,6 @@ admin.site.site_title = "fairhearing"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("fairhearing.evidence.urls")),
+    path("", include("fairhearing.privacy.urls")),
     path("", include("fairhearing.web.urls")),
 ]

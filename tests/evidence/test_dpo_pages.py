@@ -42,10 +42,12 @@ def test_nobody_else_can_see_the_queue_or_rule(client, org, pending, who):
     assert pending.admissibility == Admissibility.PENDING
 
 
-def test_the_queue_is_in_the_dpos_navigation_only(client, org):
+def test_the_queue_is_reached_through_the_dpos_navigation_only(client, org):
     link = f'href="{reverse("evidence:queue")}"'
     client.force_login(org.users["dpo"])
-    assert link in client.get("/").content.decode()
+    # The navigation's "Data protection" page links onward to the queue.
+    assert f'href="{reverse("privacy:overview")}"' in client.get("/").content.decode()
+    assert link in client.get(reverse("privacy:overview")).content.decode()
     client.force_login(org.users["officer"])
     assert link not in client.get("/").content.decode()
 
