@@ -556,6 +556,11 @@ def test_closing_at_the_end_of_the_appeal_period_ends_an_interim_suspension(case
     suspended = replace(window, suspensions=(wf.Suspension(after - timedelta(days=3), after + timedelta(days=20)),))
     closed = wf.close_appeal_window(suspended, wf.SYSTEM, after).case
     assert closed.stage == Stage.CLOSED and not any(s.active for s in closed.suspensions)
+    # Its review date passed on the same day the window closed: the job settles both, without tripping over itself.
+    overdue = replace(window, suspensions=(wf.Suspension(after - timedelta(days=30), after - timedelta(days=2)),))
+    outcomes = wf.apply_time_limits(overdue, after)
+    assert outcomes[-1].case.stage == Stage.CLOSED and not any(s.active for s in outcomes[-1].case.suspensions)
+    assert wf.due_system_actions(outcomes[-1].case, after) == []
 
 
 def test_a_missed_review_is_only_applied_to_a_suspension_past_its_date(case):

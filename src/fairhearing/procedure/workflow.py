@@ -833,8 +833,9 @@ SYSTEM_APPLY = {
 def apply_time_limits(case: CaseFile, today: date) -> list[Outcome]:
     """Everything the scheduled job does to one case today, in order. Run again, it does nothing."""
     outcomes = []
-    for action in due_system_actions(case, today):
-        outcome = SYSTEM_APPLY[action](case, SYSTEM, today)
+    # Ask again after each: one limit can settle another (closing a case ends the suspension whose review was due).
+    while due := due_system_actions(case, today):
+        outcome = SYSTEM_APPLY[due[0]](case, SYSTEM, today)
         outcomes.append(outcome)
         case = outcome.case
     return outcomes
