@@ -17,6 +17,7 @@ COMMANDS = {
     "sar": "answer a subject access request: write a member's data as a zip (sar MEMBERSHIP_NUMBER)",
     "retention": "erase or anonymise what is past its retention period (run it daily; --dry-run lists it)",
     "bundle": "write the evidence bundle served with a case's notice (bundle REFERENCE [--output PATH] [--html])",
+    "audit": "check the audit log and prove entries (audit verify|checkpoint|key|prove|consistency)",
     "manage": "run any Django management command (migrate, createsuperuser, ...)",
 }
 

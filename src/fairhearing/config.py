@@ -58,6 +58,20 @@ def evidence_key() -> str:
     return os.environ.get("FAIRHEARING_EVIDENCE_KEY") or _read_or_create_secret("evidence_key", new_key_text)
 
 
+DEFAULT_AUDIT_ORIGIN = "fairhearing.localhost/audit-log"
+
+
+def audit_signing_key() -> str:
+    """The log's Ed25519 signing key in signed-note form (PRIVATE+KEY+...). Generated once, named after
+    FAIRHEARING_AUDIT_ORIGIN: set that before the first run, as the name is part of every checkpoint."""
+    from fairhearing.procedure.checkpoint import Signer
+
+    origin = os.environ.get("FAIRHEARING_AUDIT_ORIGIN", DEFAULT_AUDIT_ORIGIN)
+    return os.environ.get("FAIRHEARING_AUDIT_SIGNING_KEY") or _read_or_create_secret(
+        "audit_signing_key", lambda: Signer.generate(origin).signer_key
+    )
+
+
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     if value is None or not value.strip():

@@ -327,12 +327,12 @@ def test_each_export_is_on_the_audit_log_without_its_content(org, served):
     export_notice_bundle_html(case, org.users["officer"])
 
     first, second = AuditEvent.objects.filter(action="evidence.bundle_exported").order_by("pk")
-    assert first.actor == mp and first.case_reference == case.reference
+    assert first.actor_user_id == mp.pk and first.case_reference == case.reference
     assert first.object_type == "notice" and first.object_id == str(case.notice.pk)
     assert first.subject_member_ids == sorted([org.members["mp"].pk, org.members["complainant"].pk])
     assert first.data["format"] == "zip" and first.data["sha256"] == hashlib.sha256(data).hexdigest()
     assert sorted(first.data["evidence"]) == sorted([served["screenshot"].pk, served["letter"].pk, served["post"].pk])
-    assert second.actor == org.users["officer"] and second.data["format"] == "html"
+    assert second.actor_user_id == org.users["officer"].pk and second.data["format"] == "html"
     recorded = json.dumps([first.summary, first.data, second.summary, second.data])
     assert "script" not in recorded and "fools" not in recorded and "chat.png" not in recorded
 
@@ -367,7 +367,7 @@ def test_the_command_writes_the_zip_or_the_document_and_audits_it(served, tmp_pa
     assert json.loads(open_zip(target.read_bytes()).read("manifest.json"))["case"] == case.reference
     assert target.stat().st_mode & 0o077 == 0  # personal data: only its owner may read it
     entry = AuditEvent.objects.get(action="evidence.bundle_exported")
-    assert entry.actor is None and entry.data["via"] == "command line" and "command line" in entry.summary
+    assert entry.actor_user_id is None and entry.data["via"] == "command line" and "command line" in entry.summary
     assert entry.actor_label.startswith("command line")
 
     page = tmp_path / "bundle.html"

@@ -69,7 +69,9 @@ def test_others_may_not_place_or_release_a_hold_and_their_attempt_changes_nothin
         release_legal_hold(hold, org.users["oversight"], "Settled.")
     hold.refresh_from_db()
     assert hold.released_at is None
-    assert case.timeline.count() == timeline + 1 and AuditEvent.objects.count() == audit + 1
+    assert (
+        case.timeline.count() == timeline + 1 and AuditEvent.objects.count() == audit + 2
+    )  # the hold, and its timeline entry
 
 
 def test_a_hold_needs_a_reason_and_a_case_holds_one_at_a_time(org):

@@ -170,7 +170,7 @@ def test_evidence_past_its_period_is_erased_and_its_file_leaves_the_disk(org, va
     entry = AuditEvent.objects.get(action="evidence_item.erased")
     assert entry.object_id == str(item.pk) and entry.case_reference == case.reference
     assert entry.data["kind"] == "evidence" and entry.data["file_deleted"] is True
-    assert entry.actor is None and entry.actor_label == "fairhearing (scheduled job)"
+    assert entry.actor_user_id is None and entry.actor_label == "fairhearing (scheduled job)"
     # The case's other records are kept for their own, longer period.
     case.refresh_from_db()
     assert case.anonymised_at is None and case.allegations.get().particulars.startswith("Called the treasurer")

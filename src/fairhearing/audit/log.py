@@ -1,17 +1,28 @@
-"""Writing to the audit log: one call per thing done to personal data, inside the transaction that does it."""
+"""Appending to the audit log: one call per thing done, inside the transaction that does it.
+
+Each entry becomes a leaf of an RFC 9162 Merkle tree (`fairhearing.procedure.merkle`). The leaf is the SHA-256 of
+the entry's canonical bytes (see `canonical_entry` and docs/audit-log.md), so anyone holding the entries can
+recompute the tree and check it against a signed checkpoint. Appends lock the log's head row, so two writers can
+never both take the same index and fork the tree.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from fairhearing.accounts.models import User
-from fairhearing.audit.models import AuditEvent
+from fairhearing.audit.models import AuditEvent, LogHead, MerkleNode
+from fairhearing.procedure import merkle
 
 SYSTEM_LABEL = "fairhearing (scheduled job)"
+ENTRY_VERSION = 1
 
 
 def actor_label(user: User | None) -> str:
@@ -20,6 +31,60 @@ def actor_label(user: User | None) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical_entry(event: AuditEvent) -> bytes:
+    """The bytes a leaf hashes: the entry as JSON with sorted keys, no spaces, UTF-8 (docs/audit-log.md)."""
+    return json.dumps(
+        {
+            "v": ENTRY_VERSION,
+            "index": event.index,
+            "at": _utc(event.at),
+            "actor": event.actor_label,
+            "actor_id": event.actor_user_id,
+            "action": event.action,
+            "object_type": event.object_type,
+            "object_id": event.object_id,
+            "case": event.case_reference,
+            "subjects": event.subject_member_ids,
+            "summary": event.summary,
+            "data": event.data,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+    ).encode()
+
+
+def content_digest(*parts: object) -> str:
+    """SHA-256 of some content, for an entry that must vouch for what was recorded without keeping it."""
+    text = json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def current_head(*, lock: bool = False) -> LogHead:
+    """The log's head row; `lock` holds it until the transaction ends, as every append does."""
+    rows = LogHead.objects.select_for_update() if lock else LogHead.objects
+    head = rows.filter(pk=1).first()
+    if head is None:
+        LogHead.objects.get_or_create(pk=1, defaults={"size": 0, "root": merkle.EMPTY_ROOT, "border": b""})
+        head = rows.get(pk=1)
+    return head
+
+
+def _compact(head: LogHead) -> merkle.CompactRange:
+    border = bytes(head.border)
+    hashes = {
+        position: border[i * merkle.HASH_SIZE : (i + 1) * merkle.HASH_SIZE]
+        for i, position in enumerate(merkle.right_border(head.size))
+    }
+    return merkle.CompactRange.load(head.size, lambda level, index: hashes[(level, index)])
+
+
+@transaction.atomic
 def record(
     user: User | None,
     action: str,
@@ -38,9 +103,11 @@ def record(
     Never put the content of personal data in `summary` or `data`: name what was touched, not what it said.
     `label` names an actor who is not a user, such as an administrator at the command line.
     """
-    return AuditEvent.objects.create(
-        at=at or timezone.now(),
-        actor=user,
+    head = current_head(lock=True)
+    event = AuditEvent(
+        index=head.size,
+        at=(at or timezone.now()).astimezone(UTC),
+        actor_user_id=user.pk if user is not None else None,
         actor_label=label or actor_label(user),
         action=action,
         object_type=object_type,
@@ -48,5 +115,37 @@ def record(
         case_reference=case_reference,
         subject_member_ids=sorted({s for s in subjects if s is not None}),
         summary=summary,
-        data=data or {},
+        # Through JSON and back, so the stored value re-encodes to exactly the bytes hashed now.
+        data=json.loads(json.dumps(data or {}, sort_keys=True, default=str)),
+    )
+    event.leaf_hash = merkle.leaf_hash(canonical_entry(event))
+    compact = _compact(head)
+    made = compact.append(event.leaf_hash)
+    event.save()
+    MerkleNode.objects.bulk_create(MerkleNode(level=s.level, index=s.index, hash=s.hash) for s in made)
+    head.size = compact.size
+    head.root = compact.root()
+    head.border = b"".join(s.hash for s in compact.border)
+    head.save(update_fields=["size", "root", "border"])
+    return event
+
+
+def record_timeline_event(event: Any, subjects: Iterable[int | None] = ()) -> AuditEvent:
+    """A case timeline entry, on the log. Only a digest of what it said: timeline text can be anonymised later,
+    and the log must still verify, so the log vouches for the content without keeping it."""
+    return record(
+        event.actor,
+        f"timeline.{event.kind}",
+        "timeline_event",
+        event.pk,
+        summary=f"{event.get_kind_display()} in {event.case.reference}.",
+        case_reference=event.case.reference,
+        subjects=subjects or [event.case.respondent_id, event.case.complainant_member_id],
+        data={
+            "stage_from": event.stage_from,
+            "stage_to": event.stage_to,
+            "content_sha256": content_digest(event.summary, event.data),
+        },
+        at=event.at,
+        label=event.actor_label,
     )

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from fairhearing.accounts.models import User
-from fairhearing.audit.log import actor_label
 from fairhearing.cases.models import (
     Admissibility,
     Appeal,
@@ -28,6 +27,7 @@ from fairhearing.cases.models import (
     SittingKind,
     TimelineEvent,
 )
+from fairhearing.cases.timeline import write_event
 from fairhearing.organisation.models import Body, Member, PanelMember
 from fairhearing.organisation.selectors import body_key
 from fairhearing.procedure import workflow as wf
@@ -217,31 +217,22 @@ class Acting:
         elif after.stage.is_open:
             case.closed_at, case.closure_reason = None, ""
         case.save()
-        TimelineEvent.objects.create(
-            case=case,
+        write_event(
+            case,
             at=self.now,
             kind=kind,
-            actor=self.user,
-            actor_label=actor_label(self.user),
+            user=self.user,
             stage_from=before.stage.value if after.stage != before.stage else "",
             stage_to=after.stage.value if after.stage != before.stage else "",
             summary=outcome.summary,
-            data=data or {},
+            data=data,
         )
         self.file = after
         return after
 
     def record(self, kind: str, summary: str, data: dict | None = None) -> TimelineEvent:
         """A timeline event for something done to the case that does not move it, such as adding evidence."""
-        return TimelineEvent.objects.create(
-            case=self.case,
-            at=self.now,
-            kind=kind,
-            actor=self.user,
-            actor_label=actor_label(self.user),
-            summary=summary,
-            data=data or {},
-        )
+        return write_event(self.case, at=self.now, kind=kind, user=self.user, summary=summary, data=data)
 
 
 @contextmanager

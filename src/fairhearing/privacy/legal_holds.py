@@ -15,22 +15,15 @@ from django.utils import timezone
 
 from fairhearing.accounts.models import User
 from fairhearing.audit import log as audit
-from fairhearing.cases.models import Case, EventKind, TimelineEvent
+from fairhearing.cases.models import Case, EventKind
+from fairhearing.cases.timeline import write_event
 from fairhearing.privacy.models import LegalHold
 from fairhearing.procedure.errors import ActionRefused, Refusal
 from fairhearing.procedure.retention import place_hold_refusals, release_hold_refusals
 
 
 def _timeline(case: Case, user: User, now: datetime, summary: str, data: dict) -> None:
-    TimelineEvent.objects.create(
-        case=case,
-        at=now,
-        kind=EventKind.LEGAL_HOLD,
-        actor=user,
-        actor_label=audit.actor_label(user),
-        summary=summary,
-        data=data,
-    )
+    write_event(case, at=now, kind=EventKind.LEGAL_HOLD, user=user, summary=summary, data=data)
 
 
 def place_legal_hold(case: Case, user: User, reason: str, *, now: datetime | None = None) -> LegalHold:

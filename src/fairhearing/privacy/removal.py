@@ -34,6 +34,7 @@ from fairhearing.cases.models import (
     TimelineEvent,
     TriageRecord,
 )
+from fairhearing.cases.timeline import write_event
 from fairhearing.evidence.models import StoredFile
 from fairhearing.evidence.vault import Vault, default_vault
 from fairhearing.organisation.models import Member
@@ -101,15 +102,7 @@ class Remover:
         )
 
     def _timeline(self, case: Case, kind: str, summary: str, data: dict) -> None:
-        TimelineEvent.objects.create(
-            case=case,
-            at=self.now,
-            kind=kind,
-            actor=self.user,
-            actor_label=audit.actor_label(self.user),
-            summary=summary,
-            data=data,
-        )
+        write_event(case, at=self.now, kind=kind, user=self.user, summary=summary, data=data)
 
     # Evidence --------------------------------------------------------------------------------------------------
 

@@ -710,7 +710,7 @@ class _Export:
 
     def _audit_entries(self) -> list[dict[str, Any]]:
         pk = self.member.pk
-        entries = AuditEvent.objects.order_by("at", "pk")
+        entries = AuditEvent.objects.order_by("index")
         if connection.features.supports_json_field_contains:
             entries = entries.filter(subject_member_ids__contains=[pk])
         else:
@@ -724,8 +724,10 @@ class _Export:
                 # Another member's id is theirs to know; entries about the member themselves keep it.
                 "object_id": e.object_id if e.object_type != "member" or e.object_id == str(pk) else "",
                 "case_reference": e.case_reference,
-                "by": self._actor(e.actor_id, e.actor_label),
+                "by": self._actor(e.actor_user_id, e.actor_label),
                 "summary": self.redactor.text(e.summary),
+                # A receipt: the entry's place in the log, which anyone can check against a signed checkpoint.
+                "log_index": e.index,
             }
             for e in entries
             if pk in (e.subject_member_ids or [])

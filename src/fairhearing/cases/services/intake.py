@@ -17,9 +17,9 @@ from fairhearing.cases.models import (
     ComplainantKind,
     EventKind,
     SittingKind,
-    TimelineEvent,
     TriageRecord,
 )
+from fairhearing.cases.timeline import write_event
 from fairhearing.organisation.models import Member
 from fairhearing.organisation.selectors import rulebook_version_on
 from fairhearing.procedure import workflow as wf
@@ -94,29 +94,22 @@ def open_case(
                     Allegation(case=case, clause=a.clause, particulars=a.particulars, conduct_date=a.conduct_date)
                     for a in allegations
                 )
-                label = user.get_full_name() or user.username
-                TimelineEvent.objects.bulk_create(
-                    [
-                        TimelineEvent(
-                            case=case,
-                            at=now,
-                            kind=EventKind.OPENED,
-                            actor=user,
-                            actor_label=label,
-                            stage_to=Stage.RECEIVED.value,
-                            summary=f"Complaint received ({source}).",
-                            data={"rulebook": version.version},
-                        ),
-                        TimelineEvent(
-                            case=case,
-                            at=now,
-                            kind=EventKind.ROUTED,
-                            actor=user,
-                            actor_label=label,
-                            summary=routing.reason,
-                            data={"body": routing.body_id},
-                        ),
-                    ]
+                write_event(
+                    case,
+                    at=now,
+                    kind=EventKind.OPENED,
+                    user=user,
+                    stage_to=Stage.RECEIVED.value,
+                    summary=f"Complaint received ({source}).",
+                    data={"rulebook": version.version},
+                )
+                write_event(
+                    case,
+                    at=now,
+                    kind=EventKind.ROUTED,
+                    user=user,
+                    summary=routing.reason,
+                    data={"body": routing.body_id},
                 )
                 return case
         except IntegrityError:

@@ -5,6 +5,7 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from fairhearing.audit.checkpoints import make_checkpoint
 from fairhearing.cases.services import apply_time_limits
 from fairhearing.migration_state import NOT_MIGRATED, has_pending_migrations
 
@@ -26,3 +27,6 @@ class Command(BaseCommand):
         for reference, summary in report.applied:
             self.stdout.write(f"{reference}: {summary}")
         self.stdout.write(f"{len(report)} time limit(s) applied.")
+        # The schedule that signs the audit log: a new checkpoint whenever the log has grown.
+        checkpoint = make_checkpoint(now)
+        self.stdout.write(f"Audit log checkpoint: {checkpoint.size} entries.")
