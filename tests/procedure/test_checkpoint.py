@@ -379,7 +379,7 @@ def test_checkpoint_fields_are_checked():
 
 
 def test_worked_example_in_the_documentation():
-    # docs/audit-log-merkle.md (to be folded into docs/audit-log.md) quotes these values; keep them true.
+    # docs/audit-log.md quotes these values; keep them true.
     entries = [
         b'{"action":"case.opened","seq":0}',
         b'{"action":"evidence.added","seq":1}',

@@ -7,6 +7,10 @@ from django.db import transaction
 
 from fairhearing.accounts.models import User
 from fairhearing.accounts.roles import Role
+from fairhearing.audit import log as audit
+
+# Accounts are made by an administrator at the command line or by the demo, not by a signed-in user.
+SETUP_LABEL = "fairhearing (set-up)"
 
 
 def ensure_role_groups() -> dict[Role, Group]:
@@ -44,9 +48,22 @@ def create_user(
     user.full_clean()
     user.save()
     user.groups.set([groups[r] for r in roles])
+    audit.record(
+        None,
+        "account.created",
+        "user",
+        user.pk,
+        summary=f"Account {user.pk} created with the roles: {', '.join(sorted(r.value for r in roles)) or 'none'}.",
+        subjects=[member.pk if member is not None else None],
+        label=SETUP_LABEL,
+    )
     return user
 
 
+@transaction.atomic
 def grant_role(user: User, role: Role) -> None:
     """Add one role to an account, keeping the others (a body officer who also sits on panels, say)."""
     user.groups.add(ensure_role_groups()[role])
+    audit.record(
+        None, "account.role_granted", "user", user.pk, summary=f"Account {user.pk} given the role {role.value}."
+    )

@@ -6,6 +6,7 @@ import hashlib
 
 from django.db import connection, transaction
 
+from fairhearing.audit import log as audit
 from fairhearing.organisation.models import Body, Branch, Region, RulebookVersion
 from fairhearing.procedure.rulebook import Level, Rulebook, RulebookInvalid, check_versions, load_rulebook
 
@@ -32,6 +33,15 @@ def load_rulebook_version(source: str, *, actor=None) -> RulebookVersion:
         loaded_by=actor,
     )
     sync_bodies(rulebook)
+    audit.record(
+        actor,
+        "rulebook.loaded",
+        "rulebook_version",
+        version.pk,
+        summary=f"Rulebook {version.version} of {version.organisation} loaded, in force from "
+        f"{version.effective_from.isoformat()}.",
+        data={"sha256": version.sha256},
+    )
     return version
 
 

@@ -17,6 +17,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from fairhearing.audit import log as audit
+from fairhearing.audit import selectors as audit_selectors
+from fairhearing.audit.checkpoints import latest_checkpoint
 from fairhearing.cases.models import Case
 from fairhearing.organisation.models import Member
 from fairhearing.privacy.subject_access import export_subject_access, request_subject_access
@@ -52,16 +55,34 @@ def portal(request: HttpRequest) -> HttpResponse:
         .only("reference", "stage", "received_at", "respondent_id")
         .order_by("-received_at", "-pk")
     )
+    cases = list(cases)
+    receipts = audit_selectors.receipts([c.reference for c in cases])
     rows = [
         {
             "reference": c.reference,
             "stage": Stage(c.stage).label,
             "received": timezone.localdate(c.received_at),
             "role": "Respondent" if c.respondent_id == member.pk else "Complainant",
+            "receipts": receipts.get(c.reference, []),
         }
         for c in cases
     ]
-    return render(request, "web/portal.html", {"member": member, "cases": rows})
+    # Looking at one's cases is a view of them, and views go on the log too.
+    audit.record(
+        request.user,
+        "portal.viewed",
+        "member",
+        member.pk,
+        summary="A member viewed their cases in the portal.",
+        subjects=[member.pk],
+        data={"cases": [c.reference for c in cases]},
+    )
+    checkpoint = latest_checkpoint()
+    return render(
+        request,
+        "web/portal.html",
+        {"member": member, "cases": rows, "checkpoint_size": checkpoint.size if checkpoint else 0},
+    )
 
 
 @require_POST
