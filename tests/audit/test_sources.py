@@ -33,8 +33,11 @@ def test_the_portal_gives_a_receipt_for_each_step_of_the_members_cases(client, s
     steps = AuditEvent.objects.filter(object_type="timeline_event", case_reference=sar.as_respondent.reference)
     assert steps.count() == sar.as_respondent.timeline.count() > 3
     for step in steps:
-        assert f"log entry {step.index}, covered by the checkpoint of {checkpoint.size} entries" in page
-    assert "fairhearing audit prove --index N" in page
+        assert (
+            f'<a href="/audit/entries/{step.index}/proof?size={checkpoint.size}">log entry {step.index}</a>, '
+            f"covered by the checkpoint of {checkpoint.size} entries"
+        ) in page
+    assert 'href="/audit/checkpoint"' in page and 'href="/audit/key"' in page
     # A receipt checks out: its entry is in the signed tree.
     first = steps.order_by("index").first()
     proof = inclusion(first.index, checkpoint.size)
@@ -46,7 +49,7 @@ def test_the_portal_gives_a_receipt_for_each_step_of_the_members_cases(client, s
 
 def test_steps_after_the_latest_checkpoint_say_so(client, sar):
     client.force_login(sar.org.users["mp"])
-    assert re.search(r"log entry \d+, in the next checkpoint", client.get("/portal/").content.decode())
+    assert re.search(r"log entry \d+</a>, in the next checkpoint", client.get("/portal/").content.decode())
 
 
 def test_an_admin_change_is_logged_with_the_fields_not_the_values(admin_user, sar):
