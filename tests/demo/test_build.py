@@ -13,6 +13,8 @@ from django.core.management import CommandError, call_command
 from fairhearing import config
 from fairhearing.accounts.models import User
 from fairhearing.accounts.roles import Role
+from fairhearing.audit.models import AuditEvent
+from fairhearing.audit.verify import verify_log
 from fairhearing.cases.models import (
     Case,
     Decision,
@@ -122,6 +124,10 @@ def test_demo_evidence_is_real_encrypted_files_with_rulings_where_the_rules_need
     monitored = [i for i in items if i.provenance == Provenance.MONITORING and i.admissibility == "admitted"]
     assert monitored and all(i.ruled_by and i.ruling_reason for i in monitored)
     assert EvidenceItem.objects.filter(admissibility="pending", attribution="anonymous").exists()
+    # The whole history is on the audit log, signed, and verifies.
+    result = verify_log()
+    assert result.size == AuditEvent.objects.count() and result.checkpoints == 1
+    assert AuditEvent.objects.filter(object_type="timeline_event").count() == TimelineEvent.objects.count()
     # Every proven finding cites evidence served with the notice.
     for finding in Finding.objects.filter(proven=True).prefetch_related("evidence"):
         assert finding.evidence.exists()
