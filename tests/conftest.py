@@ -25,3 +25,12 @@ def example_rulebook(example_source: str) -> Rulebook:
 def example_data(example_source: str) -> dict:
     """The example rulebook as a fresh dict, for tests that break one thing in it."""
     return tomllib.loads(example_source)
+
+
+@pytest.fixture
+def sar_case(settings, tmp_path, example_source):
+    """A member who is respondent in one case and complainant in another, with evidence (tests/privacy/sar_case)."""
+    from tests.privacy.sar_case import build_sar_case
+
+    settings.FAIRHEARING_EVIDENCE_DIR = tmp_path / "evidence"
+    return build_sar_case(example_source)

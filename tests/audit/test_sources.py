@@ -15,23 +15,16 @@ from fairhearing.audit.models import AuditEvent
 from fairhearing.audit.proofs import inclusion
 from fairhearing.organisation.models import Member
 from fairhearing.procedure import merkle
-from tests.privacy.sar_case import build_sar_case
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def sar(settings, tmp_path, example_source):
-    settings.FAIRHEARING_EVIDENCE_DIR = tmp_path / "evidence"
-    return build_sar_case(example_source)
-
-
-def test_the_portal_gives_a_receipt_for_each_step_of_the_members_cases(client, sar):
+def test_the_portal_gives_a_receipt_for_each_step_of_the_members_cases(client, sar_case):
     checkpoint = make_checkpoint()
-    client.force_login(sar.org.users["mp"])
+    client.force_login(sar_case.org.users["mp"])
     page = client.get("/portal/").content.decode()
-    steps = AuditEvent.objects.filter(object_type="timeline_event", case_reference=sar.as_respondent.reference)
-    assert steps.count() == sar.as_respondent.timeline.count() > 3
+    steps = AuditEvent.objects.filter(object_type="timeline_event", case_reference=sar_case.as_respondent.reference)
+    assert steps.count() == sar_case.as_respondent.timeline.count() > 3
     for step in steps:
         assert (
             f'<a href="/audit/entries/{step.index}/proof?size={checkpoint.size}">log entry {step.index}</a>, '
@@ -44,16 +37,18 @@ def test_the_portal_gives_a_receipt_for_each_step_of_the_members_cases(client, s
     assert merkle.verify_inclusion(proof.leaf_hash, first.index, checkpoint.size, proof.proof, bytes(checkpoint.root))
     # Looking is on the log too.
     view = AuditEvent.objects.get(action="portal.viewed")
-    assert view.subject_member_ids == [sar.org.members["mp"].pk] and view.actor_user_id == sar.org.users["mp"].pk
+    assert (
+        view.subject_member_ids == [sar_case.org.members["mp"].pk] and view.actor_user_id == sar_case.org.users["mp"].pk
+    )
 
 
-def test_steps_after_the_latest_checkpoint_say_so(client, sar):
-    client.force_login(sar.org.users["mp"])
+def test_steps_after_the_latest_checkpoint_say_so(client, sar_case):
+    client.force_login(sar_case.org.users["mp"])
     assert re.search(r"log entry \d+</a>, in the next checkpoint", client.get("/portal/").content.decode())
 
 
-def test_an_admin_change_is_logged_with_the_fields_not_the_values(admin_user, sar):
-    member = sar.org.members["respondent"]
+def test_an_admin_change_is_logged_with_the_fields_not_the_values(admin_user, sar_case):
+    member = sar_case.org.members["respondent"]
     LogEntry.objects.log_actions(
         admin_user.pk,
         [member],
@@ -69,8 +64,8 @@ def test_an_admin_change_is_logged_with_the_fields_not_the_values(admin_user, sa
     assert "delete_selected" not in dict(admin.site.actions)
 
 
-def test_loading_a_rulebook_and_creating_accounts_are_logged(sar):
+def test_loading_a_rulebook_and_creating_accounts_are_logged(sar_case):
     loaded = AuditEvent.objects.get(action="rulebook.loaded")
     assert "Rulebook 2022.1 of Example Party loaded" in loaded.summary and len(loaded.data["sha256"]) == 64
-    created = AuditEvent.objects.filter(action="account.created", object_id=str(sar.org.users["mp"].pk)).get()
-    assert created.subject_member_ids == [sar.org.members["mp"].pk] and "member" in created.summary
+    created = AuditEvent.objects.filter(action="account.created", object_id=str(sar_case.org.users["mp"].pk)).get()
+    assert created.subject_member_ids == [sar_case.org.members["mp"].pk] and "member" in created.summary

@@ -9,18 +9,11 @@ from fairhearing.audit.checkpoints import make_checkpoint, verifier_key
 from fairhearing.audit.models import AuditEvent
 from fairhearing.procedure import checkpoint as notes
 from fairhearing.procedure import merkle
-from tests.privacy.sar_case import build_sar_case
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def sar(settings, tmp_path, example_source):
-    settings.FAIRHEARING_EVIDENCE_DIR = tmp_path / "evidence"
-    return build_sar_case(example_source)
-
-
-def test_anyone_can_fetch_the_checkpoint_and_key_and_check_one_with_the_other(client, sar):
+def test_anyone_can_fetch_the_checkpoint_and_key_and_check_one_with_the_other(client, sar_case):
     assert client.get("/audit/checkpoint").status_code == 404
     made = make_checkpoint()
     note = client.get("/audit/checkpoint").content.decode()
@@ -30,7 +23,7 @@ def test_anyone_can_fetch_the_checkpoint_and_key_and_check_one_with_the_other(cl
     assert notes.open_checkpoint(note, verifier, verifier.name).size == made.size
 
 
-def test_anyone_can_fetch_a_consistency_proof(client, sar):
+def test_anyone_can_fetch_a_consistency_proof(client, sar_case):
     size = AuditEvent.objects.count()
     proof = client.get(f"/audit/consistency?old=3&new={size}").json()
     assert merkle.verify_consistency(
@@ -51,25 +44,25 @@ def test_anyone_can_fetch_a_consistency_proof(client, sar):
         ("?old=1&new=999999", "there is no tree of size 999999"),
     ],
 )
-def test_a_bad_consistency_request_gets_a_problem_body(client, sar, query, detail):
+def test_a_bad_consistency_request_gets_a_problem_body(client, sar_case, query, detail):
     answer = client.get(f"/audit/consistency{query}")
     assert answer.status_code == 400 and answer["Content-Type"] == "application/problem+json"
     assert detail in answer.json()["detail"] and answer.json()["status"] == 400
 
 
-def test_an_inclusion_proof_is_for_the_members_it_concerns_and_staff(client, sar):
-    mine = AuditEvent.objects.filter(subject_member_ids__icontains=str(sar.org.members["mp"].pk)).order_by("index")
-    mine = next(e for e in mine if sar.org.members["mp"].pk in e.subject_member_ids)
+def test_an_inclusion_proof_is_for_the_members_it_concerns_and_staff(client, sar_case):
+    mine = AuditEvent.objects.filter(subject_member_ids__icontains=str(sar_case.org.members["mp"].pk)).order_by("index")
+    mine = next(e for e in mine if sar_case.org.members["mp"].pk in e.subject_member_ids)
     url = f"/audit/entries/{mine.index}/proof"
     assert client.get(url).status_code == 404  # signed out
     outsider = next(
         u
-        for u in sar.org.users.values()
+        for u in sar_case.org.users.values()
         if u.member_id and u.member_id not in mine.subject_member_ids and u.roles() == {"member"}
     )
     client.force_login(outsider)  # a member the entry is not about
     assert client.get(url).status_code == 404
-    client.force_login(sar.org.users["mp"])
+    client.force_login(sar_case.org.users["mp"])
     proof = client.get(url).json()
     assert merkle.verify_inclusion(
         merkle.leaf_hash(proof["entry"].encode()),
@@ -78,7 +71,7 @@ def test_an_inclusion_proof_is_for_the_members_it_concerns_and_staff(client, sar
         [bytes.fromhex(h) for h in proof["inclusion_proof"]],
         bytes.fromhex(proof["root_hash"]),
     )
-    client.force_login(sar.org.users["oversight"])
+    client.force_login(sar_case.org.users["oversight"])
     assert client.get(url).status_code == 200
     missing = client.get(f"/audit/entries/{AuditEvent.objects.count() + 5}/proof")
     assert missing.status_code == 404 and missing["Content-Type"] == "application/problem+json"

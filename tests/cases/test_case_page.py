@@ -6,21 +6,14 @@ import pytest
 
 from fairhearing.audit.checkpoints import make_checkpoint
 from fairhearing.audit.models import AuditEvent
-from tests.privacy.sar_case import build_sar_case
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def sar(settings, tmp_path, example_source):
-    settings.FAIRHEARING_EVIDENCE_DIR = tmp_path / "evidence"
-    return build_sar_case(example_source)
-
-
-def test_a_case_officer_sees_the_record_with_proof_links_and_the_view_is_logged(client, sar):
-    case = sar.as_respondent
+def test_a_case_officer_sees_the_record_with_proof_links_and_the_view_is_logged(client, sar_case):
+    case = sar_case.as_respondent
     checkpoint = make_checkpoint()
-    client.force_login(sar.org.users["officer"])
+    client.force_login(sar_case.org.users["officer"])
     page = client.get(f"/cases/{case.reference}/").content.decode()
     assert f"<h1>{case.reference}</h1>" in page
     for allegation in case.allegations.all():
@@ -30,25 +23,25 @@ def test_a_case_officer_sees_the_record_with_proof_links_and_the_view_is_logged(
         assert f'<a href="/audit/entries/{index}/proof?size={checkpoint.size}">log entry {index}</a>' in page
     assert f'href="/cases/{case.reference}/evidence/add/"' in page
     view = AuditEvent.objects.get(action="case.viewed")
-    assert (view.case_reference, view.actor_user_id) == (case.reference, sar.org.users["officer"].pk)
+    assert (view.case_reference, view.actor_user_id) == (case.reference, sar_case.org.users["officer"].pk)
 
 
 @pytest.mark.parametrize("who", ["oversight", "dpo"])
-def test_oversight_and_the_dpo_read_it_without_the_officers_links(client, sar, who):
-    client.force_login(sar.org.users[who])
-    page = client.get(f"/cases/{sar.as_respondent.reference}/")
+def test_oversight_and_the_dpo_read_it_without_the_officers_links(client, sar_case, who):
+    client.force_login(sar_case.org.users[who])
+    page = client.get(f"/cases/{sar_case.as_respondent.reference}/")
     assert page.status_code == 200 and "/evidence/add/" not in page.content.decode()
 
 
 @pytest.mark.parametrize("who", ["mp", "complainant", "panellist", "body_officer"])
-def test_others_get_not_found_and_nothing_is_logged(client, sar, who):
-    client.force_login(sar.org.users[who])
-    assert client.get(f"/cases/{sar.as_respondent.reference}/").status_code == 404
+def test_others_get_not_found_and_nothing_is_logged(client, sar_case, who):
+    client.force_login(sar_case.org.users[who])
+    assert client.get(f"/cases/{sar_case.as_respondent.reference}/").status_code == 404
     assert not AuditEvent.objects.filter(action="case.viewed").exists()
 
 
-def test_signed_out_visitors_are_sent_to_sign_in_and_unknown_cases_are_not_found(client, sar):
-    answer = client.get(f"/cases/{sar.as_respondent.reference}/")
+def test_signed_out_visitors_are_sent_to_sign_in_and_unknown_cases_are_not_found(client, sar_case):
+    answer = client.get(f"/cases/{sar_case.as_respondent.reference}/")
     assert answer.status_code == 302 and "/accounts/login/" in answer["Location"]
-    client.force_login(sar.org.users["officer"])
+    client.force_login(sar_case.org.users["officer"])
     assert client.get("/cases/FH-2099-99999/").status_code == 404
