@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from fairhearing.audit import proofs, triggers
@@ -234,3 +235,13 @@ def test_audit_verify_exits_1_naming_the_problem(signed_log, tampering, capsys):
         call_command("audit", "verify")
     assert exit_.value.code == 1
     assert "audit log does NOT verify: entry 2 has been changed" in capsys.readouterr().err
+
+
+def test_the_audit_commands_refuse_what_does_not_exist():
+    with pytest.raises(CommandError, match="no checkpoint has been made yet"):
+        call_command("audit", "checkpoint")
+    append(2)
+    with pytest.raises(CommandError, match="there is no entry 5 in a tree of 2 entries"):
+        call_command("audit", "prove", "--index", "5")
+    with pytest.raises(CommandError, match="the old size must be between 0 and 2, not 3"):
+        call_command("audit", "consistency", "--old", "3")
