@@ -21,8 +21,3 @@ class User(AbstractUser):
     def roles(self) -> set[Role]:
         names = {g.name for g in self.groups.all()}
         return {r for r in Role if r.value in names}
-
-    @property
-    def role_names(self) -> set[str]:
-        """Plain role names, for templates: `{% if "case_officer" in user.role_names %}`."""
-        return {r.value for r in self.roles()}

@@ -130,7 +130,7 @@ def record(
     return event
 
 
-def record_timeline_event(event: Any, subjects: Iterable[int | None] = ()) -> AuditEvent:
+def record_timeline_event(event: Any) -> AuditEvent:
     """A case timeline entry, on the log. Only a digest of what it said: timeline text can be anonymised later,
     and the log must still verify, so the log vouches for the content without keeping it."""
     return record(
@@ -140,7 +140,7 @@ def record_timeline_event(event: Any, subjects: Iterable[int | None] = ()) -> Au
         event.pk,
         summary=f"{event.get_kind_display()} in {event.case.reference}.",
         case_reference=event.case.reference,
-        subjects=subjects or [event.case.respondent_id, event.case.complainant_member_id],
+        subjects=[event.case.respondent_id, event.case.complainant_member_id],
         data={
             "stage_from": event.stage_from,
             "stage_to": event.stage_to,

@@ -6,12 +6,12 @@ policy) builds on this page.
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from fairhearing.accounts.access import roles_required
 from fairhearing.accounts.roles import Role
 from fairhearing.audit import log as audit
 from fairhearing.audit.checkpoints import latest_checkpoint
@@ -23,12 +23,10 @@ from fairhearing.procedure.stages import Stage
 READERS = {Role.CASE_OFFICER, Role.OVERSIGHT_OFFICER, Role.DATA_PROTECTION_OFFICER}
 
 
-@login_required
+@roles_required(*READERS)
 @require_safe
 @never_cache
 def case_page(request: HttpRequest, reference: str) -> HttpResponse:
-    if not request.user.roles() & READERS:
-        raise Http404
     case = get_object_or_404(
         Case.objects.select_related("body", "respondent", "complainant_member", "rulebook_version", "investigator"),
         reference=reference,

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from fairhearing.accounts.access import roles_required
 from fairhearing.accounts.roles import Role
 from fairhearing.cases.models import Admissibility, Case, EvidenceItem
 from fairhearing.evidence import selectors, services
@@ -16,16 +17,9 @@ from fairhearing.procedure.admissibility import Attribution, Facts, Provenance, 
 from fairhearing.procedure.errors import ActionRefused
 
 
-def _dpo_only(request: HttpRequest) -> None:
-    # Not found rather than forbidden: the queue's existence is nobody else's business.
-    if Role.DATA_PROTECTION_OFFICER not in request.user.roles():
-        raise Http404
-
-
-@login_required
+@roles_required(Role.DATA_PROTECTION_OFFICER)
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
-    _dpo_only(request)
     pending = list(selectors.pending_rulings())
     return render(
         request,
@@ -37,10 +31,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@roles_required(Role.DATA_PROTECTION_OFFICER)
 @require_http_methods(["POST"])
 def rule(request: HttpRequest, pk: int) -> HttpResponse:
-    _dpo_only(request)
     item = get_object_or_404(EvidenceItem, pk=pk)
     form = RulingForm(request.POST, prefix=f"item{item.pk}")
     if form.is_valid():
@@ -81,12 +74,10 @@ def file(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
+@roles_required(Role.CASE_OFFICER)
 @require_http_methods(["GET", "POST"])
 def add(request: HttpRequest, reference: str) -> HttpResponse:
     """A case officer adds an item of evidence to a case, with everything the rules need to know about it."""
-    if Role.CASE_OFFICER not in request.user.roles():
-        raise Http404
     case = get_object_or_404(Case, reference=reference)
     form = EvidenceForm(request.POST or None, request.FILES or None)
     status = 200

@@ -10,19 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from fairhearing.accounts.access import roles_required
 from fairhearing.accounts.roles import Role
 from fairhearing.evidence import selectors as evidence_selectors
 from fairhearing.formatting import long_date
@@ -42,15 +41,7 @@ from fairhearing.privacy.models import ErasureRequest, ErasureStatus, LegalHold,
 from fairhearing.privacy.subject_access import export_subject_access, extend_subject_access, request_subject_access
 from fairhearing.procedure.errors import ActionRefused
 
-
-def dpo_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if Role.DATA_PROTECTION_OFFICER not in request.user.roles():
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
+dpo_only = roles_required(Role.DATA_PROTECTION_OFFICER)
 
 
 def _refused(form: forms.Form, refused: ActionRefused, fields: Mapping[str, str]) -> None:
@@ -74,7 +65,6 @@ def _with_forms(rows: Iterable[Any], pk: Callable[[Any], int], make: Callable[[i
 # --- the overview ---
 
 
-@login_required
 @dpo_only
 @require_safe
 @never_cache
@@ -117,7 +107,6 @@ def _holds_page(
     return render(request, "privacy/dpo/holds.html", context, status=400 if problem else 200)
 
 
-@login_required
 @dpo_only
 @require_http_methods(["GET", "POST"])
 @never_cache
@@ -140,7 +129,6 @@ def holds(request: HttpRequest) -> HttpResponse:
     return _holds_page(request, place_form=form, problem=_problem(form, "The hold was not placed", "place"))
 
 
-@login_required
 @dpo_only
 @require_POST
 @never_cache
@@ -191,7 +179,6 @@ def _erasure_page(
     return render(request, "privacy/dpo/erasure.html", context, status=400 if problem else 200)
 
 
-@login_required
 @dpo_only
 @require_http_methods(["GET", "POST"])
 @never_cache
@@ -214,7 +201,6 @@ def erasure(request: HttpRequest) -> HttpResponse:
     return _erasure_page(request, record_form=form, problem=_problem(form, "The request was not recorded", "record"))
 
 
-@login_required
 @dpo_only
 @require_POST
 @never_cache
@@ -273,7 +259,6 @@ def _zip(archive: bytes, membership_number: str, now: datetime) -> HttpResponse:
     return response
 
 
-@login_required
 @dpo_only
 @require_http_methods(["GET", "POST"])
 @never_cache
@@ -298,7 +283,6 @@ def subject_access(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @dpo_only
 @require_POST
 @never_cache
@@ -324,7 +308,6 @@ def _extension_field(message: str) -> str | None:
     return None
 
 
-@login_required
 @dpo_only
 @require_POST
 @never_cache
