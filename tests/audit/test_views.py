@@ -76,3 +76,7 @@ def test_an_inclusion_proof_is_for_the_members_it_concerns_and_staff(client, sar
     missing = client.get(f"/audit/entries/{AuditEvent.objects.count() + 5}/proof")
     assert missing.status_code == 404 and missing["Content-Type"] == "application/problem+json"
     assert client.get(f"{url}?size=0").json()["detail"].startswith("there is no entry")
+    bad = client.get(f"{url}?size=x")
+    assert (
+        bad.status_code == 400 and bad.json()["detail"] == "the query parameter 'size' must be a whole number, not 'x'"
+    )
