@@ -34,7 +34,7 @@ from django.utils import timezone
 from fairhearing.accounts.models import User
 from fairhearing.audit import log as audit
 from fairhearing.cases.models import Case, EvidenceItem, Notice
-from fairhearing.evidence.access import may_export_bundle
+from fairhearing.access.policy import may_export_bundle
 from fairhearing.evidence.sniffing import EXTENSION_TYPES, type_name
 from fairhearing.evidence.vault import Vault, VaultError, default_vault
 from fairhearing.formatting import long_date

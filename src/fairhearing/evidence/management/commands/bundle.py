@@ -3,7 +3,7 @@
 This is an administrator's tool. Whoever can run it on the server can already read the database and the evidence
 key, so it checks no role; it writes the export to the audit log as done at the command line, with the operating
 system account that ran it. People who sign in get their bundle through the access rules in
-`fairhearing.evidence.access.may_export_bundle` instead.
+`fairhearing.access.policy.may_export_bundle` instead.
 """
 
 from __future__ import annotations
