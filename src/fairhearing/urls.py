@@ -8,7 +8,9 @@ admin.site.disable_action("delete_selected")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("fairhearing.accounts.urls")),
     path("", include("fairhearing.audit.urls")),
+    path("", include("fairhearing.workspace.urls")),
     path("", include("fairhearing.cases.urls")),
     path("", include("fairhearing.evidence.urls")),
     path("", include("fairhearing.privacy.urls")),

@@ -97,4 +97,6 @@ def build_org(source: str) -> Org:
     seats["appeals"][0].save()
     # The appeals body's officer runs its queue from the fourth seat (so they can accept a late appeal).
     PanelMember.objects.filter(pk=seats["appeals"][3].pk).update(user=users["appeals_officer"], role="officer")
+    # The national panel's officer runs its queue from its fifth seat: body officers see their own body's cases.
+    PanelMember.objects.filter(pk=seats["ndp"][4].pk).update(user=users["body_officer"], role="officer")
     return Org(members, users, seats)

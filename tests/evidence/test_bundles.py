@@ -292,7 +292,7 @@ def test_a_case_without_a_notice_has_no_bundle(org):
 
 def test_a_member_who_is_not_the_respondent_is_refused_as_if_there_were_no_case(org, served):
     case = served["case"]
-    for name in ("respondent", "body_officer", "panellist"):
+    for name in ("respondent", "appeals_officer", "panellist"):
         with pytest.raises(BundleNotFound, match=f"no case {case.reference}"):
             notice_bundle_zip(case, org.users[name])
         with pytest.raises(BundleNotFound, match=f"no case {case.reference}"):

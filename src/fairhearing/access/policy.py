@@ -36,6 +36,8 @@ READ_ALL = frozenset({Role.CASE_OFFICER, Role.OVERSIGHT_OFFICER, Role.DATA_PROTE
 ACTING = frozenset({Role.CASE_OFFICER, Role.BODY_OFFICER, Role.PANEL_MEMBER})
 FLAGGING = frozenset({Role.OVERSIGHT_OFFICER})
 STAFF = frozenset(Role) - {Role.MEMBER}
+# Administrators run the system (accounts, rulebooks) and have no casework, so no workspace.
+WORKSPACE = STAFF - {Role.ADMINISTRATOR}
 
 
 class CaseView(IntEnum):
@@ -65,6 +67,10 @@ def roles_of(user: User) -> frozenset[Role]:
 
 def is_staff(user: User) -> bool:
     return bool(roles_of(user) & STAFF)
+
+
+def uses_workspace(user: User) -> bool:
+    return bool(roles_of(user) & WORKSPACE)
 
 
 def _served_bodies(user: User) -> QuerySet[PanelMember]:

@@ -43,8 +43,8 @@ def does_data_protection_work(user) -> bool:
 
 
 @rules.predicate
-def is_staff(user) -> bool:
-    return policy.is_staff(user)
+def uses_workspace(user) -> bool:
+    return policy.uses_workspace(user)
 
 
 rules.add_perm("cases.view_case", can_view_case)
@@ -54,4 +54,4 @@ rules.add_perm("cases.flag_case", can_flag_case)
 rules.add_perm("evidence.read_file", can_read_evidence_file)
 rules.add_perm("evidence.export_bundle", can_export_bundle)
 rules.add_perm("privacy.data_protection_work", does_data_protection_work)
-rules.add_perm("cases.use_workspace", is_staff)
+rules.add_perm("cases.use_workspace", uses_workspace)

@@ -30,6 +30,7 @@ from fairhearing.cases.models import (
 from fairhearing.cases.timeline import write_event
 from fairhearing.organisation.models import Body, Member, PanelMember
 from fairhearing.organisation.selectors import body_key
+from fairhearing.procedure import deadlines
 from fairhearing.procedure import workflow as wf
 from fairhearing.procedure.panels import DeclaredConflict, Person, Seat
 from fairhearing.procedure.roles import Role
@@ -206,6 +207,7 @@ class Acting:
         before, after, case = self.file, outcome.case, self.case
         if after.stage != before.stage:
             case.stage, case.stage_entered_at = after.stage.value, self.now
+            case.due_on = deadlines.stage_due_on(self.rulebook, after.stage, self.today)
         if after.body != before.body:
             case.body = body_instance(case.respondent, after.body, self.rulebook)
         case.investigator_id = after.investigator

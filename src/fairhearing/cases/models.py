@@ -58,6 +58,10 @@ class Case(models.Model):
     responded_on = models.DateField(null=True, blank=True)
     hearing_on = models.DateField(null=True, blank=True)
     closed_by_appeal_window = models.BooleanField(default=False)
+    # Kept with the stage so lists can filter and sort on "overdue" at national size without loading each case.
+    due_on = models.DateField(
+        null=True, blank=True, help_text="The rulebook's target date for finishing the current stage."
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     closure_reason = models.CharField(max_length=200, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True, help_text="When its personal details were removed.")
@@ -68,6 +72,7 @@ class Case(models.Model):
             models.Index(fields=["stage"]),
             models.Index(fields=["body", "stage"]),
             models.Index(fields=["received_at"]),
+            models.Index(fields=["due_on"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -276,6 +281,8 @@ class EventKind(models.TextChoices):
     APPEAL_LODGED = "appeal_lodged", "Appeal lodged"
     APPEAL_DECIDED = "appeal_decided", "Appeal decided"
     NOTE = "note", "Note"
+    FLAG_RAISED = "flag_raised", "Flag raised"
+    FLAG_RESOLVED = "flag_resolved", "Flag resolved"
     CLOSED = "closed", "Case closed"
 
 
@@ -383,3 +390,35 @@ class InterimSuspension(models.Model):
 
     def __str__(self) -> str:
         return f"Interim suspension on {self.case.reference}"
+
+
+class FlagKind(models.TextChoices):
+    INCONSISTENT = "inconsistent", "Decision inconsistent with like cases"
+    OUTSIDE_GUIDELINE = "outside_guideline", "Decision outside the sanction guideline"
+    DELAY = "delay", "Delay"
+    SUSPENSION = "suspension", "Interim suspension concern"
+    EVIDENCE = "evidence", "Evidence concern"
+    PROCEDURE = "procedure", "Procedural concern"
+    OTHER = "other", "Other"
+
+
+class CaseFlag(models.Model):
+    """A concern oversight raises on a case. It changes nothing in the case; it asks for an answer on the record."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(max_length=24, choices=FlagKind.choices)
+    detail = models.TextField()
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    raised_at = models.DateTimeField()
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        indexes = [models.Index(fields=["resolved_at", "raised_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.case.reference}"

@@ -81,3 +81,9 @@ def stage_due(rulebook: Rulebook, stage: Stage, entered: date) -> StageDue | Non
     if target is None or not stage.is_open:
         return None
     return StageDue(stage, entered, add_period(entered, target.days, target.count, rulebook.calendar), target)
+
+
+def stage_due_on(rulebook: Rulebook, stage: Stage, entered: date) -> date | None:
+    """Just the date of `stage_due`: what a case stores so lists can sort and filter on it."""
+    due = stage_due(rulebook, stage, entered)
+    return due.due if due else None

@@ -22,6 +22,7 @@ from fairhearing.cases.models import (
 from fairhearing.cases.timeline import write_event
 from fairhearing.organisation.models import Member
 from fairhearing.organisation.selectors import rulebook_version_on
+from fairhearing.procedure import deadlines
 from fairhearing.procedure import workflow as wf
 from fairhearing.procedure.errors import ActionRefused
 from fairhearing.procedure.stages import Stage
@@ -89,6 +90,7 @@ def open_case(
                     seriousness=routing.seriousness,
                     stage=Stage.RECEIVED.value,
                     stage_entered_at=now,
+                    due_on=deadlines.stage_due_on(rulebook, Stage.RECEIVED, today),
                 )
                 Allegation.objects.bulk_create(
                     Allegation(case=case, clause=a.clause, particulars=a.particulars, conduct_date=a.conduct_date)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WorkspaceConfig(AppConfig):
+    name = "fairhearing.workspace"
+    verbose_name = "Staff workspace"
