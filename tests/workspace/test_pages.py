@@ -173,3 +173,20 @@ def test_notes_from_oversight_go_on_the_timeline_and_members_cannot_add_them(cli
     note = TimelineEvent.objects.get(case=case, kind=EventKind.NOTE)
     assert note.summary == "Checked the routing." and note.actor == org.users["oversight"]
     assert AuditEvent.objects.filter(object_type="timeline_event", object_id=str(note.pk)).exists()
+
+
+def test_a_search_finds_words_anywhere_and_never_a_name_that_was_removed(client, org, cases):
+    from django.utils import timezone as tz
+
+    from fairhearing.privacy.removal import Remover
+    from fairhearing.procedure.retention import RecordKind
+
+    sign_in(client, org.users["officer"])
+    assert refs(client.get("/cases/", {"q": "shortl leak"})) == [cases["national"].reference]  # word starts, any order
+    assert refs(client.get("/cases/", {"q": "shortlist abusive"})) == []  # every word must match
+    assert refs(client.get("/cases/", {"q": cases["regional"].reference.lower()})) == [cases["regional"].reference]
+    remover = Remover(user=None, now=tz.now())
+    remover.anonymise_member(org.members["mp"], RecordKind.FORMER_MEMBERS, "test")
+    remover.finish()
+    assert refs(client.get("/cases/", {"q": "Mp"})) == []
+    assert refs(client.get("/cases/", {"q": "Anonymised member"})) == [cases["national"].reference]

@@ -422,3 +422,17 @@ class CaseFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.case.reference}"
+
+
+class SearchTerm(models.Model):
+    """One word a case can be found by (`fairhearing.cases.search`): an index that lets the case list search
+    national-size data by range lookups on one indexed column instead of scanning every allegation's text."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="search_terms")
+    term = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["term", "case"], name="one_row_per_case_term")]
+
+    def __str__(self) -> str:
+        return self.term

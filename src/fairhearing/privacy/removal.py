@@ -20,6 +20,7 @@ from django.db.models import Q
 from fairhearing.accounts.models import User
 from fairhearing.accounts.roles import Role
 from fairhearing.audit import log as audit
+from fairhearing.cases import search
 from fairhearing.cases.models import (
     Allegation,
     Appeal,
@@ -189,6 +190,7 @@ class Remover:
         )
         case.anonymised_at = self.now
         case.save(update_fields=["complainant_name", "complainant_email", "closure_reason", "anonymised_at"])
+        search.reindex([case])  # the removed words must not find the case any more
         self._timeline(
             case,
             EventKind.RECORDS_ANONYMISED,
@@ -223,6 +225,7 @@ class Remover:
         member.email = ""
         member.anonymised_at = self.now
         member.save(update_fields=["name", "email", "anonymised_at"])
+        search.reindex(cases_of(member).select_related("respondent", "complainant_member"))
         account = self._close_member_account(member)
         self._audit(
             entry,

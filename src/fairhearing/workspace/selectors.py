@@ -21,6 +21,7 @@ from fairhearing.cases.models import (
     EvidenceItem,
     InterimSuspension,
 )
+from fairhearing.cases.search import search
 from fairhearing.organisation.models import Body
 from fairhearing.procedure.admissibility import Attribution, Provenance
 from fairhearing.procedure.stages import Stage
@@ -41,24 +42,10 @@ def _open(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.filter(stage__in=OPEN_STAGES)
 
 
-def _search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
-    text = text.strip()
-    words = Allegation.objects.filter(case=OuterRef("pk"), particulars__icontains=text)
-    return cases.filter(
-        Q(reference__iexact=text)
-        | Q(reference__icontains=text)
-        | Q(respondent__membership_number__iexact=text)
-        | Q(respondent__name__icontains=text)
-        | Q(complainant_member__name__icontains=text)
-        | Q(complainant_name__icontains=text)
-        | Q(Exists(words))
-    )
-
-
 def filtered_cases(user: User, filters: dict, today: date) -> QuerySet[Case]:
     cases = policy.staff_cases(user)
     if filters.get("q"):
-        cases = _search(cases, filters["q"])
+        cases = search(cases, filters["q"])
     if filters.get("stage"):
         cases = cases.filter(stage__in=filters["stage"])
     if filters.get("body"):

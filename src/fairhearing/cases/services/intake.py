@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from fairhearing.accounts.models import User
+from fairhearing.cases import search
 from fairhearing.cases.casefile_store import acting_on, actor_for, body_instance, person
 from fairhearing.cases.models import (
     Allegation,
@@ -96,6 +97,7 @@ def open_case(
                     Allegation(case=case, clause=a.clause, particulars=a.particulars, conduct_date=a.conduct_date)
                     for a in allegations
                 )
+                search.reindex([case])
                 write_event(
                     case,
                     at=now,
