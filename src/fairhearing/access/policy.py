@@ -151,8 +151,8 @@ def visible_evidence(user: User, case: Case, view: CaseView | None = None) -> Qu
         served = NoticeEvidence.objects.filter(notice__case=case).values("evidence_id")
         return items.filter(Q(pk__in=served) | Q(provenance=Provenance.RESPONDENT, added_by_id=user.pk))
     if view == CaseView.COMPLAINANT:
-        # What the complainant supplied is theirs to see; the rest of the file is not.
-        return items.filter(provenance=Provenance.COMPLAINANT, added_by_id=user.pk)
+        # What came from the complainant (whoever recorded it for them) is theirs to see; the rest is not.
+        return items.filter(provenance=Provenance.COMPLAINANT)
     return items.none()
 
 

@@ -246,6 +246,7 @@ class Appeal(models.Model):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="appeal")
     lodged_on = models.DateField()
     grounds = models.JSONField(default=list)
+    explanation = models.TextField(blank=True, help_text="Why the appellant says the decision was wrong.")
     late_reason = models.TextField(blank=True)
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="appeals")
 

@@ -178,6 +178,7 @@ class Remover:
         InterimSuspension.objects.filter(case=case).update(reasons=REMOVED, proportionality="", lift_reason="")
         DeclaredConflict.objects.filter(case=case).update(reason=REMOVED)
         Appeal.objects.filter(case=case).exclude(late_reason="").update(late_reason=REMOVED)
+        Appeal.objects.filter(case=case).exclude(explanation="").update(explanation=REMOVED)
         Decision.objects.filter(case=case).update(reasons=REMOVED)
         Decision.objects.filter(case=case).exclude(departure_reason="").update(departure_reason=REMOVED)
         Finding.objects.filter(decision__case=case).update(reasons=REMOVED)

@@ -551,6 +551,7 @@ class _Export:
             "appeal": {
                 "lodged_on": appeal.lodged_on,
                 "grounds": list(appeal.grounds),
+                "explanation": red.text(appeal.explanation),
                 "late_reason": red.text(appeal.late_reason),
                 "body": appeal.body.name,
             }

@@ -1,4 +1,5 @@
-"""The member portal (minimum): sign in, see your own cases, download everything held about you.
+"""The member portal: sign in, see your own cases and what happens next in each, download everything held about
+you. The case pages are in portal_cases, replying and appealing in portal_actions.
 
 No URL here takes a member: every view acts for the member linked to the signed-in account, so nobody can ask
 for another member's data by changing a number in the address.
@@ -6,10 +7,11 @@ for another member's data by changing a number in the address.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,13 +19,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from fairhearing.accounts.two_factor import needs_two_factor
 from fairhearing.audit import log as audit
-from fairhearing.audit import selectors as audit_selectors
 from fairhearing.audit.checkpoints import latest_checkpoint
-from fairhearing.cases.models import Case
 from fairhearing.organisation.models import Member
 from fairhearing.privacy.subject_access import export_subject_access, request_subject_access
-from fairhearing.procedure.stages import Stage
+from fairhearing.web import portal_selectors as selectors
 
 
 class SignInView(LoginView):
@@ -35,6 +36,13 @@ class SignInView(LoginView):
         if self.request.user.member_id is not None:
             return reverse("web:portal")
         return reverse("web:home")
+
+    def get_success_url(self) -> str:
+        # Staff go straight on to the code; the page they asked for comes after it.
+        url = super().get_success_url()
+        if needs_two_factor(self.request.user):
+            return f"{reverse('accounts:two_factor')}?{urlencode({'next': url})}"
+        return url
 
 
 def _own_member(request: HttpRequest) -> Member:
@@ -50,33 +58,21 @@ def _own_member(request: HttpRequest) -> Member:
 @never_cache
 def portal(request: HttpRequest) -> HttpResponse:
     member = _own_member(request)
-    cases = (
-        Case.objects.filter(Q(respondent=member) | Q(complainant_member=member))
-        .only("reference", "stage", "received_at", "respondent_id")
-        .order_by("-received_at", "-pk")
-    )
-    cases = list(cases)
-    receipts = audit_selectors.receipts([c.reference for c in cases])
-    rows = [
-        {
-            "reference": c.reference,
-            "stage": Stage(c.stage).label,
-            "received": timezone.localdate(c.received_at),
-            "role": "Respondent" if c.respondent_id == member.pk else "Complainant",
-            "receipts": receipts.get(c.reference, []),
-        }
-        for c in cases
-    ]
+    now = timezone.now()
+    cases = selectors.party_cases(request.user)
+    rows = selectors.list_rows(cases, timezone.localdate(now))
     # Looking at one's cases is a view of them, and views go on the log too.
-    audit.record(
-        request.user,
-        "portal.viewed",
-        "member",
-        member.pk,
-        summary="A member viewed their cases in the portal.",
-        subjects=[member.pk],
-        data={"cases": [c.reference for c in cases]},
-    )
+    with transaction.atomic():
+        audit.record(
+            request.user,
+            "portal.viewed",
+            "member",
+            member.pk,
+            summary="A member viewed their cases in the portal.",
+            subjects=[member.pk],
+            data={"cases": [pc.case.reference for pc in cases]},
+            at=now,
+        )
     checkpoint = latest_checkpoint()
     return render(
         request,

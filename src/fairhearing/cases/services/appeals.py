@@ -14,7 +14,13 @@ from fairhearing.procedure import workflow as wf
 
 
 def lodge_appeal(
-    case: Case, user: User, *, grounds: Collection[str], late_reason: str = "", now: datetime | None = None
+    case: Case,
+    user: User,
+    *,
+    grounds: Collection[str],
+    explanation: str = "",
+    late_reason: str = "",
+    now: datetime | None = None,
 ) -> Case:
     with acting_on(case, user, now) as a:
         outcome = wf.lodge_appeal(a.file, a.actor, a.today, grounds=grounds, late_reason=late_reason)
@@ -23,6 +29,7 @@ def lodge_appeal(
             case=a.case,
             lodged_on=a.today,
             grounds=sorted(grounds),
+            explanation=explanation.strip(),
             late_reason=late_reason,
             body=body_instance(a.case.respondent, appeal.body, a.rulebook),
         )

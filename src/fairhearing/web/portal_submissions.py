@@ -1,0 +1,85 @@
+"""What a member sends through the portal, kept in one transaction: all of it, or nothing.
+
+A reply with files is one act for the member, so it is one transaction here: the response service, then the
+evidence service once per file. If anything is refused, the transaction rolls back - and since an evidence file is
+written to the vault before its row, the encrypted files of the items already added are deleted too (the evidence
+service cleans up only after its own failure, not after a rollback around it that comes later).
+
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from django.db import transaction
+
+from fairhearing.accounts.models import User
+from fairhearing.cases.models import Case
+from fairhearing.cases.services import lodge_appeal, record_response
+from fairhearing.evidence.services import Upload, add_evidence
+from fairhearing.evidence.vault import Vault, default_vault
+from fairhearing.procedure.admissibility import Facts, Provenance
+from fairhearing.procedure.errors import ActionRefused
+from fairhearing.web.portal_forms import Attachment
+
+RESPONDENT_SUPPLIED = Facts(provenance=Provenance.RESPONDENT)
+
+
+class RecordingVault(Vault):
+    """The installation's vault, remembering each blob it writes so a rollback can delete them again."""
+
+    def __init__(self, inner: Vault) -> None:
+        self.__dict__.update(inner.__dict__)
+        self.written: list[str] = []
+
+    def put(self, data: bytes) -> str:
+        blob_name = super().put(data)
+        self.written.append(blob_name)
+        return blob_name
+
+
+@contextmanager
+def _all_or_nothing() -> Iterator[RecordingVault]:
+    vault = RecordingVault(default_vault())
+    try:
+        with transaction.atomic():
+            yield vault
+    except BaseException:
+        for blob_name in vault.written:
+            vault.delete(blob_name)
+        raise
+
+
+class FileRefused(Exception):
+    """An evidence service refusal, with the attachment it was about (so the page can put it on that field)."""
+
+    def __init__(self, attachment: Attachment, refused: ActionRefused) -> None:
+        super().__init__(str(refused))
+        self.attachment = attachment
+        self.refused = refused
+
+
+def submit_response(case: Case, user: User, *, response: str, attachments: Sequence[Attachment]) -> None:
+    """Record the reply and every file with it; raise `ActionRefused` or `FileRefused` and keep nothing."""
+    with _all_or_nothing() as vault:
+        # The reply first: if the procedure refuses it, no file is even written.
+        record_response(case, user, response=response)
+        for attachment in attachments:
+            try:
+                add_evidence(
+                    case,
+                    user,
+                    kind=attachment.kind,
+                    description=attachment.description,
+                    facts=RESPONDENT_SUPPLIED,
+                    upload=Upload(attachment.name, attachment.data),
+                    vault=vault,
+                )
+            except ActionRefused as refused:
+                raise FileRefused(attachment, refused) from refused
+
+
+def submit_appeal(case: Case, user: User, *, grounds: Sequence[str], explanation: str, late_reason: str = "") -> None:
+    """Lodge the appeal and keep the member's explanation with it; raise `ActionRefused` and keep nothing."""
+    lodge_appeal(case, user, grounds=grounds, explanation=explanation, late_reason=late_reason)
