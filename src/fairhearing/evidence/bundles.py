@@ -31,10 +31,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from fairhearing.access.policy import may_export_bundle
 from fairhearing.accounts.models import User
 from fairhearing.audit import log as audit
 from fairhearing.cases.models import Case, EvidenceItem, Notice
-from fairhearing.access.policy import may_export_bundle
 from fairhearing.evidence.sniffing import EXTENSION_TYPES, type_name
 from fairhearing.evidence.vault import Vault, VaultError, default_vault
 from fairhearing.formatting import long_date

@@ -13,11 +13,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from fairhearing.access.policy import may_read_file
 from fairhearing.accounts.models import User
 from fairhearing.audit import log as audit
 from fairhearing.cases.casefile_store import acting_on
 from fairhearing.cases.models import Admissibility, Case, EventKind, EvidenceItem
-from fairhearing.access.policy import may_read_file
 from fairhearing.evidence.models import StoredFile
 from fairhearing.evidence.sniffing import CheckedUpload, UploadRefused, check_upload
 from fairhearing.evidence.vault import Vault, default_vault
