@@ -18,13 +18,16 @@ COMMANDS = {
     "retention": "erase or anonymise what is past its retention period (run it daily; --dry-run lists it)",
     "bundle": "write the evidence bundle served with a case's notice (bundle REFERENCE [--output PATH] [--html])",
     "audit": "check the audit log and prove entries (audit verify|checkpoint|key|prove|consistency)",
+    "demo-code": "print the sign-in code of a demo staff account (demo-code USERNAME; demo databases only)",
+    "reset-two-factor": "remove a user's authenticator app, for a lost phone (reset-two-factor USERNAME)",
     "manage": "run any Django management command (migrate, createsuperuser, ...)",
 }
 
 
 def usage() -> str:
     lines = ["usage: fairhearing COMMAND [options]", "", "commands:"]
-    lines += [f"  {name:<10} {text}" for name, text in COMMANDS.items()]
+    width = max(map(len, COMMANDS))
+    lines += [f"  {name:<{width}} {text}" for name, text in COMMANDS.items()]
     lines += ["", "Run `fairhearing COMMAND --help` for a command's options."]
     return "\n".join(lines)
 
@@ -50,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fairhearing: unknown command {command!r}\n\n{usage()}", file=sys.stderr)
         return 2
 
+    # Subcommands are spelt with hyphens; the Django commands behind them are Python modules, with underscores.
+    command = command.replace("-", "_")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fairhearing.settings")
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -21,12 +22,16 @@ ALLOWED_HOSTS = config.env_list("FAIRHEARING_ALLOWED_HOSTS", ["127.0.0.1", "loca
 CSRF_TRUSTED_ORIGINS = config.env_list("FAIRHEARING_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "fairhearing.admin_site.FairhearingAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Before fairhearing.accounts: its signal receivers must run before ours (fairhearing.accounts.signin_log).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "fairhearing.accounts",
     "fairhearing.access",
     "fairhearing.organisation",
@@ -34,6 +39,7 @@ INSTALLED_APPS = [
     "fairhearing.evidence",
     "fairhearing.privacy",
     "fairhearing.audit",
+    "fairhearing.workspace",
     "fairhearing.demo",
     "fairhearing.web",
 ]
@@ -45,9 +51,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: OTPMiddleware marks request.user verified or not; ours sends unverified staff to the
+    # two-factor page.
+    "django_otp.middleware.OTPMiddleware",
+    "fairhearing.accounts.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as axes asks: it turns a sign-in refused for a locked account into the locked-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fairhearing.urls"
@@ -105,6 +117,57 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "web:login"
 LOGOUT_REDIRECT_URL = "web:home"
 
+# Sign-in hardening (docs in README, Configuration). The axes backend goes first: it refuses a locked account before
+# any password is checked. `rules` answers object permissions; Django's ModelBackend checks passwords.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Locked by username alone, so guessing from many addresses still locks the account; the owner gets back in after
+# the cool-off or at once by resetting their password (which clears the lock).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns (W006) when the address is not part of the lock. Locking addresses too would lock out everyone behind one
+# office or mobile network after five typos, and a password reset could not lift it; a username lock cannot be
+# dodged by changing address, browser or cookies, which is what the warning is about.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_FAILURE_LIMIT = config.env_int("FAIRHEARING_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=config.env_int("FAIRHEARING_LOCKOUT_MINUTES", 15))
+# A locked account stays locked for the cool-off from the lockout, not from the last try: the page can say when.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "fairhearing.accounts.views.locked_out"
+AXES_VERBOSE = False
+# TOTP codes for every staff role (fairhearing.accounts.two_factor). Wrong codes back off 1, 2, 4... seconds.
+OTP_TOTP_ISSUER = os.environ.get("FAIRHEARING_TWO_FACTOR_ISSUER", "fairhearing")
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+
+def _mailers() -> dict:
+    """Django 6.1 mailers. Without FAIRHEARING_EMAIL_HOST, email is printed on the server's output (the demo)."""
+    host = os.environ.get("FAIRHEARING_EMAIL_HOST", "").strip()
+    if not host:
+        return {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    return {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": host,
+                "port": config.env_int("FAIRHEARING_EMAIL_PORT", 587),
+                "username": os.environ.get("FAIRHEARING_EMAIL_USER", ""),
+                "password": os.environ.get("FAIRHEARING_EMAIL_PASSWORD", ""),
+                "use_tls": config.env_bool("FAIRHEARING_EMAIL_USE_TLS", True),
+                "timeout": 20,
+            },
+        }
+    }
+
+
+MAILERS = _mailers()
+DEFAULT_FROM_EMAIL = os.environ.get("FAIRHEARING_EMAIL_FROM", "fairhearing <fairhearing@localhost>")
+# A reset link works once, for a day: long enough to find the email, short enough not to linger in an inbox.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
 LANGUAGE_CODE = "en-gb"
 # Evidence files: encrypted blobs under generated names (fairhearing.evidence.vault), with upload limits.
 FAIRHEARING_EVIDENCE_DIR = Path(os.environ.get("FAIRHEARING_EVIDENCE_DIR") or DATA_DIR / "evidence")
@@ -143,7 +206,9 @@ STORAGES = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 8
+# An idle session ends: every request saves the session and so pushes its expiry back by the idle time.
+SESSION_COOKIE_AGE = 60 * config.env_int("FAIRHEARING_SESSION_IDLE_MINUTES", 60)
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SECURE = config.env_bool("FAIRHEARING_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

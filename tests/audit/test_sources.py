@@ -15,13 +15,14 @@ from fairhearing.audit.models import AuditEvent
 from fairhearing.audit.proofs import inclusion
 from fairhearing.organisation.models import Member
 from fairhearing.procedure import merkle
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_portal_gives_a_receipt_for_each_step_of_the_members_cases(client, sar_case):
     checkpoint = make_checkpoint()
-    client.force_login(sar_case.org.users["mp"])
+    sign_in(client, sar_case.org.users["mp"])
     page = client.get("/portal/").content.decode()
     steps = AuditEvent.objects.filter(object_type="timeline_event", case_reference=sar_case.as_respondent.reference)
     assert steps.count() == sar_case.as_respondent.timeline.count() > 3
@@ -43,7 +44,7 @@ def test_the_portal_gives_a_receipt_for_each_step_of_the_members_cases(client, s
 
 
 def test_steps_after_the_latest_checkpoint_say_so(client, sar_case):
-    client.force_login(sar_case.org.users["mp"])
+    sign_in(client, sar_case.org.users["mp"])
     assert re.search(r"log entry \d+</a>, in the next checkpoint", client.get("/portal/").content.decode())
 
 

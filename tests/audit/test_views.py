@@ -9,6 +9,7 @@ from fairhearing.audit.checkpoints import make_checkpoint, verifier_key
 from fairhearing.audit.models import AuditEvent
 from fairhearing.procedure import checkpoint as notes
 from fairhearing.procedure import merkle
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +61,9 @@ def test_an_inclusion_proof_is_for_the_members_it_concerns_and_staff(client, sar
         for u in sar_case.org.users.values()
         if u.member_id and u.member_id not in mine.subject_member_ids and u.roles() == {"member"}
     )
-    client.force_login(outsider)  # a member the entry is not about
+    sign_in(client, outsider)  # a member the entry is not about
     assert client.get(url).status_code == 404
-    client.force_login(sar_case.org.users["mp"])
+    sign_in(client, sar_case.org.users["mp"])
     proof = client.get(url).json()
     assert merkle.verify_inclusion(
         merkle.leaf_hash(proof["entry"].encode()),
@@ -71,7 +72,7 @@ def test_an_inclusion_proof_is_for_the_members_it_concerns_and_staff(client, sar
         [bytes.fromhex(h) for h in proof["inclusion_proof"]],
         bytes.fromhex(proof["root_hash"]),
     )
-    client.force_login(sar_case.org.users["oversight"])
+    sign_in(client, sar_case.org.users["oversight"])
     assert client.get(url).status_code == 200
     missing = client.get(f"/audit/entries/{AuditEvent.objects.count() + 5}/proof")
     assert missing.status_code == 404 and missing["Content-Type"] == "application/problem+json"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from fairhearing.cases.models import Admissibility, EvidenceItem
 from fairhearing.evidence.models import StoredFile
 from tests.evidence.casework import PDF, PNG, open_case
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def post(client, case, **fields):
 
 def test_a_case_officer_adds_a_file_and_sees_it_listed(client, org):
     case = open_case(org)
-    client.force_login(org.users["officer"])
+    sign_in(client, org.users["officer"])
     answer = post(client, case, file=SimpleUploadedFile("post.png", PNG, content_type="image/png"))
     assert answer.status_code == 302
     item = EvidenceItem.objects.get(case=case)
@@ -39,7 +40,7 @@ def test_a_case_officer_adds_a_file_and_sees_it_listed(client, org):
 
 def test_a_mislabelled_file_is_refused_on_the_file_field_and_nothing_is_kept(client, org, vault_dir):
     case = open_case(org)
-    client.force_login(org.users["officer"])
+    sign_in(client, org.users["officer"])
     answer = post(client, case, file=SimpleUploadedFile("minutes.pdf", PNG, content_type="application/pdf"))
     assert answer.status_code == 400
     assert answer.context["form"].errors["file"] == [
@@ -51,7 +52,7 @@ def test_a_mislabelled_file_is_refused_on_the_file_field_and_nothing_is_kept(cli
 
 def test_online_content_without_its_capture_details_names_each_missing_field(client, org):
     case = open_case(org)
-    client.force_login(org.users["officer"])
+    sign_in(client, org.users["officer"])
     answer = post(
         client,
         case,
@@ -68,12 +69,12 @@ def test_online_content_without_its_capture_details_names_each_missing_field(cli
 @pytest.mark.parametrize("who", ["dpo", "oversight", "panellist", "mp", "body_officer"])
 def test_only_case_officers_reach_the_page(client, org, who):
     case = open_case(org)
-    client.force_login(org.users[who])
+    sign_in(client, org.users[who])
     assert client.get(reverse("evidence:add", args=[case.reference])).status_code == 404
     assert post(client, case, text="Something").status_code == 404
     assert not EvidenceItem.objects.exists()
 
 
 def test_an_unknown_case_is_not_found(client, org):
-    client.force_login(org.users["officer"])
+    sign_in(client, org.users["officer"])
     assert client.get(reverse("evidence:add", args=["FH-2099-99999"])).status_code == 404

@@ -8,6 +8,7 @@ from django.urls import reverse
 from fairhearing.audit.models import AuditEvent
 from fairhearing.cases.models import Admissibility
 from tests.evidence.casework import MONITORED, PNG, add, open_case
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def pending(org):
 
 
 def test_the_dpo_sees_each_pending_item_with_why_it_needs_a_ruling(client, org, pending):
-    client.force_login(org.users["dpo"])
+    sign_in(client, org.users["dpo"])
     page = client.get(reverse("evidence:queue"))
     assert page.status_code == 200
     text = page.content.decode()
@@ -31,7 +32,7 @@ def test_the_dpo_sees_each_pending_item_with_why_it_needs_a_ruling(client, org, 
 
 @pytest.mark.parametrize("who", ["officer", "oversight", "panellist", "mp", "complainant"])
 def test_nobody_else_can_see_the_queue_or_rule(client, org, pending, who):
-    client.force_login(org.users[who])
+    sign_in(client, org.users[who])
     assert client.get(reverse("evidence:queue")).status_code == 404
     answer = client.post(
         reverse("evidence:rule", args=[pending.pk]),
@@ -44,11 +45,11 @@ def test_nobody_else_can_see_the_queue_or_rule(client, org, pending, who):
 
 def test_the_queue_is_reached_through_the_dpos_navigation_only(client, org):
     link = f'href="{reverse("evidence:queue")}"'
-    client.force_login(org.users["dpo"])
+    sign_in(client, org.users["dpo"])
     # The navigation's "Data protection" page links onward to the queue.
     assert f'href="{reverse("privacy:overview")}"' in client.get("/").content.decode()
     assert link in client.get(reverse("privacy:overview")).content.decode()
-    client.force_login(org.users["officer"])
+    sign_in(client, org.users["officer"])
     assert link not in client.get("/").content.decode()
 
 
@@ -58,7 +59,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, pending):
 
 
 def test_a_ruling_without_reasons_is_refused_on_the_form_and_changes_nothing(client, org, pending):
-    client.force_login(org.users["dpo"])
+    sign_in(client, org.users["dpo"])
     answer = client.post(reverse("evidence:rule", args=[pending.pk]), {f"item{pending.pk}-ruling": "admit"})
     assert answer.status_code == 400
     assert "a ruling needs written reasons" in answer.content.decode()
@@ -69,7 +70,7 @@ def test_a_ruling_without_reasons_is_refused_on_the_form_and_changes_nothing(cli
 
 
 def test_the_dpo_admits_with_reasons_and_the_item_leaves_the_queue(client, org, pending):
-    client.force_login(org.users["dpo"])
+    sign_in(client, org.users["dpo"])
     answer = client.post(
         reverse("evidence:rule", args=[pending.pk]),
         {f"item{pending.pk}-ruling": "admit", f"item{pending.pk}-reason": "Public post, within the DPIA."},
@@ -82,9 +83,9 @@ def test_the_dpo_admits_with_reasons_and_the_item_leaves_the_queue(client, org, 
 
 
 def test_an_evidence_file_is_a_download_for_those_allowed_and_not_found_for_others(client, org, pending):
-    client.force_login(org.users["mp"])  # the respondent: nothing has been served on them yet
+    sign_in(client, org.users["mp"])  # the respondent: nothing has been served on them yet
     assert client.get(reverse("evidence:file", args=[pending.pk])).status_code == 404
-    client.force_login(org.users["officer"])
+    sign_in(client, org.users["officer"])
     answer = client.get(reverse("evidence:file", args=[pending.pk]))
     assert answer.status_code == 200 and answer.content == PNG
     assert answer["Content-Disposition"] == f'attachment; filename="evidence-{pending.pk}.png"'

@@ -21,6 +21,7 @@ from fairhearing.privacy.models import ErasureRequest, ErasureStatus, LegalHold,
 from fairhearing.privacy.subject_access import request_subject_access
 from tests.cases.organisation import build_org
 from tests.privacy.retention_org import investigate, open_case, withdraw
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def case(org):
 
 @pytest.fixture
 def dpo(client, org):
-    client.force_login(org.users["dpo"])
+    sign_in(client, org.users["dpo"])
     return client
 
 
@@ -99,7 +100,7 @@ def posts(objects, org, case):
 
 @pytest.mark.parametrize("who", ["officer", "oversight", "body_officer", "panellist", "mp", "complainant"])
 def test_every_page_and_form_is_not_found_for_anyone_but_the_dpo(client, org, case, objects, who):
-    client.force_login(org.users[who])
+    sign_in(client, org.users[who])
     before = state()
     for name in pages():
         assert client.get(reverse(name)).status_code == 404, name
@@ -123,12 +124,12 @@ def test_signed_out_visitors_are_sent_to_sign_in_and_change_nothing(client, org,
 
 def test_the_nav_has_one_data_protection_link_for_the_dpo_only(client, org):
     link = f'href="{reverse("privacy:overview")}"'
-    client.force_login(org.users["dpo"])
+    sign_in(client, org.users["dpo"])
     home = client.get("/").content.decode()
     assert link in home and ">Data protection</a>" in home
     assert f'href="{reverse("evidence:queue")}"' not in home
     for who in ("officer", "oversight", "mp"):
-        client.force_login(org.users[who])
+        sign_in(client, org.users[who])
         assert link not in client.get("/").content.decode()
 
 

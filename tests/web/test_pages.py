@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fairhearing.organisation.services import load_rulebook_version
+from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -58,11 +59,12 @@ def test_health_check(client):
     assert client.get("/healthz").json() == {"status": "ok"}
 
 
-def test_case_records_are_not_editable_in_the_admin(admin_client, example_source):
+def test_case_records_are_not_editable_in_the_admin(client, admin_user, example_source):
     load_rulebook_version(example_source)
-    assert admin_client.get("/admin/cases/case/add/").status_code == 403
-    assert admin_client.get("/admin/organisation/rulebookversion/add/").status_code == 403
-    assert admin_client.get("/admin/organisation/member/add/").status_code == 200
+    sign_in(client, admin_user)  # pytest-django's admin_client has no code, and the admin is for staff
+    assert client.get("/admin/cases/case/add/").status_code == 403
+    assert client.get("/admin/organisation/rulebookversion/add/").status_code == 403
+    assert client.get("/admin/organisation/member/add/").status_code == 200
 
 
 def test_admin_needs_a_sign_in(client):

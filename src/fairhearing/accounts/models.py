@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import rules
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -17,6 +18,13 @@ class User(AbstractUser):
         related_name="account",
         help_text="The membership record of this person, if they are a member.",
     )
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        # The access policy's permissions (fairhearing.access.rules) hold for superusers too: an administrator's
+        # account runs the system and reads no case, so Django's "superusers may do anything" must not apply.
+        if rules.perm_exists(perm):
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
 
     def roles(self) -> set[Role]:
         names = {g.name for g in self.groups.all()}

@@ -14,6 +14,7 @@ from django.utils import timezone
 from fairhearing.accounts.models import User
 from fairhearing.accounts.roles import Role
 from fairhearing.accounts.services import create_user, grant_role
+from fairhearing.accounts.two_factor import enrol_with_new_key
 from fairhearing.audit.checkpoints import make_checkpoint
 from fairhearing.cases import services
 from fairhearing.cases.casefile_store import load, person
@@ -465,6 +466,8 @@ def _staff(bodies, seats) -> tuple[list[Login], dict[str, User]]:
             email=f"{username}@staff.example.org",
             member=member,
         )
+        # Staff sign in with a code as well; `fairhearing demo-code USERNAME` shows it, standing in for a phone.
+        enrol_with_new_key(user)
         logins.append(Login(username, password, ", ".join(sorted(r.label for r in roles)), note))
         users[username] = user
         return user

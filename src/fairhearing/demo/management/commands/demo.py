@@ -79,3 +79,9 @@ class Command(BaseCommand):
         for lg in logins:
             self.stdout.write(f"  {lg.username:<{width}}  {lg.password}   {lg.role}: {lg.note}")
         self.stdout.write(f"\n(These are also kept in {logins_file}.)\n")
+        self.stdout.write(
+            "Staff accounts (every role but Member) also ask for a code from an authenticator app after the\n"
+            "password. The demo has set up the app for them: get the current code with\n\n"
+            "  fairhearing demo-code USERNAME\n\n"
+            "Members sign in with the password alone.\n"
+        )
