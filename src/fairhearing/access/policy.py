@@ -168,5 +168,16 @@ def may_export_bundle(user: User, case: Case) -> bool:
     return case_view(user, case) in {CaseView.STAFF, CaseView.PANEL, CaseView.RESPONDENT}
 
 
+# The whole audit log is read by those who watch the process and by administrators, who run it; a member reads the
+# entries about them (their receipts).
+LOG_READERS = READ_ALL | {Role.ADMINISTRATOR}
+
+
+def may_see_log_entry(user: User, subject_member_ids) -> bool:
+    if not user.is_authenticated:
+        return False
+    return bool(roles_of(user) & LOG_READERS) or (user.member_id is not None and user.member_id in subject_member_ids)
+
+
 def does_data_protection_work(user: User) -> bool:
     return Role.DATA_PROTECTION_OFFICER in roles_of(user)

@@ -9,13 +9,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_safe
 
-from fairhearing.accounts.roles import Role
+from fairhearing.access import policy
 from fairhearing.audit import proofs
 from fairhearing.audit.checkpoints import latest_checkpoint, verifier_key
 from fairhearing.audit.models import AuditEvent
-
-# Staff whose work may need any entry's proof; everyone else only the entries about them.
-_SEE_ALL = {Role.CASE_OFFICER, Role.DATA_PROTECTION_OFFICER, Role.OVERSIGHT_OFFICER, Role.ADMINISTRATOR}
 
 
 def problem(status: int, title: str, detail: str) -> JsonResponse:
@@ -58,10 +55,7 @@ def consistency(request: HttpRequest) -> JsonResponse:
 
 
 def _may_see(request: HttpRequest, entry: AuditEvent) -> bool:
-    user = request.user
-    if not user.is_authenticated:
-        return False
-    return bool(user.roles() & _SEE_ALL) or (user.member_id is not None and user.member_id in entry.subject_member_ids)
+    return policy.may_see_log_entry(request.user, entry.subject_member_ids)
 
 
 @require_safe
