@@ -1,64 +1,67 @@
-"""The case page for staff: the whole record of one case, with each timeline step's place in the audit log.
+"""The staff case page (the whole record of one case, each timeline step linked to its audit-log proof, and the
+actions the reader may take now) and the page for opening a new case.
 
-Every view is itself put on the audit log. The staff workspace (lists, forms for each action, the full access
-policy) builds on this page.
+Who may read a case is the access policy's answer (`cases.view_case_record`); anyone else gets "not found".
+Every view is itself put on the audit log.
 """
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
+from fairhearing.access.policy import case_view
 from fairhearing.accounts.access import roles_required
 from fairhearing.accounts.roles import Role
-from fairhearing.audit import log as audit
-from fairhearing.audit.checkpoints import latest_checkpoint
-from fairhearing.audit.models import AuditEvent
+from fairhearing.cases.actions.available import may_add_evidence, offered
+from fairhearing.cases.actions.problems import problems
+from fairhearing.cases.case_record import case_record, log_view
 from fairhearing.cases.models import Case
-from fairhearing.procedure.stages import Stage
-
-# Who may read any case. Panel members, body officers and members see cases through their own pages.
-READERS = {Role.CASE_OFFICER, Role.OVERSIGHT_OFFICER, Role.DATA_PROTECTION_OFFICER}
+from fairhearing.cases.new_case import ComplaintForm, allegation_formset, open_complaint
 
 
-@roles_required(*READERS)
+@login_required
 @require_safe
 @never_cache
 def case_page(request: HttpRequest, reference: str) -> HttpResponse:
     case = get_object_or_404(
-        Case.objects.select_related("body", "respondent", "complainant_member", "rulebook_version", "investigator"),
+        Case.objects.select_related(
+            "body", "respondent__branch", "complainant_member", "rulebook_version", "investigator"
+        ),
         reference=reference,
     )
-    timeline = list(case.timeline.order_by("at", "pk"))
-    log_index = dict(
-        AuditEvent.objects.filter(
-            object_type="timeline_event", object_id__in=[str(e.pk) for e in timeline]
-        ).values_list("object_id", "index")
-    )
-    audit.record(
-        request.user,
-        "case.viewed",
-        "case",
-        case.pk,
-        summary=f"{case.reference} viewed.",
-        case_reference=case.reference,
-        subjects=[case.respondent_id, case.complainant_member_id],
-    )
-    checkpoint = latest_checkpoint()
-    return render(
-        request,
-        "cases/case.html",
-        {
-            "case": case,
-            "stage": Stage(case.stage).label,
-            "allegations": case.allegations.all(),
-            "evidence": case.evidence.order_by("added_at", "pk"),
-            "suspensions": case.interim_suspensions.all(),
-            "decisions": case.decisions.order_by("decided_at"),
-            "timeline": [(event, log_index.get(str(event.pk))) for event in timeline],
-            "checkpoint_size": checkpoint.size if checkpoint else 0,
-            "is_case_officer": Role.CASE_OFFICER in request.user.roles(),
-        },
-    )
+    if not request.user.has_perm("cases.view_case_record", case):
+        raise Http404
+    log_view(request.user, case)
+    next_steps, other_actions = offered(request.user, case)
+    context = case_record(request.user, case, case_view(request.user, case))
+    context |= {
+        "next_steps": next_steps,
+        "other_actions": other_actions,
+        "may_add_evidence": may_add_evidence(request.user, case),
+    }
+    return render(request, "cases/case.html", context)
+
+
+# Opening a case is a case officer's job (the engine says so too, and refuses anyone else).
+@roles_required(Role.CASE_OFFICER)
+@require_http_methods(["GET", "POST"])
+@never_cache
+def new_case(request: HttpRequest) -> HttpResponse:
+    posted = request.POST if request.method == "POST" else None
+    more = posted is not None and "more" in posted
+    complaint, allegations = ComplaintForm(posted), allegation_formset(posted, more=more)
+    if posted is not None and not more and complaint.is_valid() and allegations.is_valid():
+        case = open_complaint(complaint, allegations, request.user)
+        if case is not None:
+            messages.success(request, f"Case {case.reference} opened, with the {case.body.name}.")
+            return redirect("cases:case", reference=case.reference)
+    found = []
+    if posted is not None and not more:
+        found = problems([complaint, *allegations.forms], extra=allegations.non_form_errors())
+    context = {"complaint": complaint, "allegations": allegations, "problems": found}
+    return render(request, "cases/new.html", context, status=400 if found else 200)
