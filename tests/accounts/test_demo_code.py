@@ -37,14 +37,14 @@ def test_a_demo_staff_account_signs_in_with_the_printed_code(client, capsys, exa
     assert sign_in_with_password(client, "caseofficer", officer.password)["Location"].startswith(
         "/accounts/two-factor/"
     )
-    assert client.post("/accounts/two-factor/", {"code": code})["Location"] == "/"
+    assert client.post("/accounts/two-factor/", {"code": code})["Location"] == "/work/"
     # The next call after a code is spent gives one still unspent, so signing in again at once works too.
     client.post("/accounts/logout/")
     call_command("demo_code", "caseofficer")
     again = capsys.readouterr().out.strip()
     assert again != code
     sign_in_with_password(client, "caseofficer", officer.password)
-    assert client.post("/accounts/two-factor/", {"code": again})["Location"] == "/"
+    assert client.post("/accounts/two-factor/", {"code": again})["Location"] == "/work/"
 
     with pytest.raises(CommandError, match="member account: it signs in without a code") as member:
         call_command("demo_code", "member")

@@ -111,7 +111,7 @@ def test_later_sign_ins_ask_for_the_code_and_never_show_the_key_again(client, sa
     html = client.get(TWO_FACTOR).content.decode()
     assert "<h1>Enter your code</h1>" in html
     assert "secret" not in html and "data:image/svg" not in html
-    assert client.post(TWO_FACTOR, {"code": current_code(officer)})["Location"] == "/"
+    assert client.post(TWO_FACTOR, {"code": current_code(officer)})["Location"] == "/work/"
     assert client.get("/dpo/").status_code == 404  # past the code, the page's own rules apply (not the DPO)
     device.refresh_from_db()
     assert TOTPDevice.objects.filter(user=officer).count() == 1
@@ -161,7 +161,7 @@ def test_next_never_leads_off_the_site(client, sar_case, target):
     device_for(officer)
     sign_in_with_password(client, "officer", PASSWORD)
     response = client.post(TWO_FACTOR, {"code": current_code(officer), "next": target})
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == "/work/"
 
 
 def test_a_member_is_never_asked_for_a_code(client, sar_case):

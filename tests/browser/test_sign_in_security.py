@@ -36,13 +36,13 @@ def test_a_case_officer_sets_up_an_authenticator_app_at_first_sign_in(
     device = TOTPDevice.objects.get(user=officer)
     page.get_by_label("Code from your authenticator app").fill(f"{totp(device.bin_key, drift=device.drift):06d}")
     page.get_by_role("button", name="Check the code and finish").click()
-    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page).to_have_url(re.compile(r"/work/$"))
 
 
 def test_staff_sign_in_with_a_code_on_later_visits(page: Page, example_source: str) -> None:
     officer = build_org(example_source).users["officer"]
     sign_in_through_form(page, officer)
-    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page).to_have_url(re.compile(r"/work/$"))
 
 
 def test_the_locked_out_page_is_accessible(page: Page, example_source: str) -> None:

@@ -51,7 +51,7 @@ def test_signing_in_takes_a_member_to_their_cases(client, sar):
 def test_staff_sign_in_to_the_home_page(client, sar):
     response = client.post("/accounts/login/", {"username": "officer", "password": PASSWORD})
     # ...by way of the code from their authenticator app (tests/accounts/test_two_factor.py).
-    assert response["Location"] == "/accounts/two-factor/?next=%2F"
+    assert response["Location"] == "/accounts/two-factor/?next=%2Fwork%2F"
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, sar):

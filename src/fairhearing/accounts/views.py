@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -22,17 +22,18 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from fairhearing.accounts import two_factor
 from fairhearing.accounts.forms import CodeForm, PasswordResetForm
+from fairhearing.accounts.landing import landing_url
 from fairhearing.accounts.signin import password_was_reset
 
 
 def _next_url(request: HttpRequest) -> str:
-    """Where to go after the code: `next` if it is on this site, else the home page. Never another site."""
+    """Where to go after the code: `next` if it is on this site, else the user's landing page. Never another site."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse("web:home")
+    return landing_url(request.user)
 
 
 @login_required

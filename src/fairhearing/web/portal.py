@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from fairhearing.accounts.landing import landing_url
 from fairhearing.accounts.two_factor import needs_two_factor
 from fairhearing.audit import log as audit
 from fairhearing.audit.checkpoints import latest_checkpoint
@@ -32,10 +33,7 @@ class SignInView(LoginView):
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self) -> str:
-        # Members land on their own cases; staff on the home page until their workspace exists.
-        if self.request.user.member_id is not None:
-            return reverse("web:portal")
-        return reverse("web:home")
+        return landing_url(self.request.user)
 
     def get_success_url(self) -> str:
         # Staff go straight on to the code; the page they asked for comes after it.
