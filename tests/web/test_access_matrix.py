@@ -130,6 +130,32 @@ def test_every_url_is_in_the_matrix():
     assert set(MATRIX) - names == set(), "these URLs no longer exist"
 
 
+def build_world(example_source: str) -> tuple[dict, dict]:
+    """The people and the ids the matrix's paths need (also used by the browser test of every page)."""
+    built = build_sar_case(example_source)
+    org, case = built.org, built.as_respondent
+    org.users["admin"] = create_user(username="admin", password="a long test password", roles={Role.ADMINISTRATOR})
+    pending = org.evidence(case, admitted=False)
+    flag = raise_flag(case, org.users["oversight"], kind="delay", detail="Why so slow?")
+    hold = place_legal_hold(case, org.users["dpo"], "A claim is expected.")
+    erasure = record_erasure_request(org.members["respondent"], org.users["dpo"], "By letter.")
+    sar = request_subject_access(org.members["respondent"], org.users["dpo"])
+    make_checkpoint()
+    entry = AuditEvent.objects.filter(case_reference=case.reference).order_by("index").first()
+    ids = {
+        "ref": case.reference,
+        "other_ref": built.as_complainant.reference,
+        "served": built.served.pk,
+        "pending": pending.pk,
+        "flag": flag.pk,
+        "hold": hold.pk,
+        "erasure": erasure.pk,
+        "sar": sar.pk,
+        "entry": entry.index,
+    }
+    return org.users, ids
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, example_source, tmp_path_factory):
     """One organisation for the whole matrix, rolled back at the end: the requests change nothing that matters."""
@@ -138,28 +164,7 @@ def world(django_db_setup, django_db_blocker, example_source, tmp_path_factory):
     evidence_dir = settings.FAIRHEARING_EVIDENCE_DIR
     settings.FAIRHEARING_EVIDENCE_DIR = tmp_path_factory.mktemp("evidence")
     with django_db_blocker.unblock(), transaction.atomic():
-        built = build_sar_case(example_source)
-        org, case = built.org, built.as_respondent
-        org.users["admin"] = create_user(username="admin", password="a long test password", roles={Role.ADMINISTRATOR})
-        pending = org.evidence(case, admitted=False)
-        flag = raise_flag(case, org.users["oversight"], kind="delay", detail="Why so slow?")
-        hold = place_legal_hold(case, org.users["dpo"], "A claim is expected.")
-        erasure = record_erasure_request(org.members["respondent"], org.users["dpo"], "By letter.")
-        sar = request_subject_access(org.members["respondent"], org.users["dpo"])
-        make_checkpoint()
-        entry = AuditEvent.objects.filter(case_reference=case.reference).order_by("index").first()
-        ids = {
-            "ref": case.reference,
-            "other_ref": built.as_complainant.reference,
-            "served": built.served.pk,
-            "pending": pending.pk,
-            "flag": flag.pk,
-            "hold": hold.pk,
-            "erasure": erasure.pk,
-            "sar": sar.pk,
-            "entry": entry.index,
-        }
-        yield org.users, ids
+        yield build_world(example_source)
         transaction.set_rollback(True)
     settings.FAIRHEARING_EVIDENCE_DIR = evidence_dir
 
