@@ -21,7 +21,8 @@ def investigated(org, allegations: int, evidence: int, minute: int):
         user=org.users["officer"],
         respondent=org.members["mp"],
         allegations=[
-            services.AllegationInput("2.2", f"Abusive message number {n}.", date(2026, 2, 1)) for n in range(allegations)
+            services.AllegationInput("2.2", f"Abusive message number {n}.", date(2026, 2, 1))
+            for n in range(allegations)
         ],
         source=CaseSource.EMAIL,
         complainant_kind=ComplainantKind.MEMBER,
