@@ -100,3 +100,21 @@ def build_org(source: str) -> Org:
     # The national panel's officer runs its queue from its fifth seat: body officers see their own body's cases.
     PanelMember.objects.filter(pk=seats["ndp"][4].pk).update(user=users["body_officer"], role="officer")
     return Org(members, users, seats)
+
+
+def investigate(org: Org, case: Case, at: datetime) -> Case:
+    """Triage a received case (nothing needing interim action) and open its investigation, all at `at`."""
+    from fairhearing.cases import services
+
+    officer = org.users["officer"]
+    services.begin_triage(case, officer, now=at)
+    services.record_triage(
+        case,
+        officer,
+        informal_resolution_suitable=False,
+        interim_action_needed=False,
+        protected_characteristics_involved=False,
+        now=at,
+    )
+    services.open_investigation(case, officer, investigator=org.seats["unit"][0], now=at)
+    return case

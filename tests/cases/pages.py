@@ -18,7 +18,7 @@ from django.utils import timezone
 from fairhearing.accounts.models import User
 from fairhearing.cases import services
 from fairhearing.cases.models import Case, CaseSource, ComplainantKind, EvidenceItem, TimelineEvent
-from tests.cases.organisation import START, Org
+from tests.cases.organisation import START, Org, investigate
 from tests.signin import sign_in
 
 
@@ -80,19 +80,7 @@ def open_about_mp(org: Org) -> Case:
 
 def investigating(org: Org) -> Case:
     """Opened, triaged and under investigation by day 2."""
-    officer = org.users["officer"]
-    case = open_about_mp(org)
-    services.begin_triage(case, officer, now=later(1))
-    services.record_triage(
-        case,
-        officer,
-        informal_resolution_suitable=False,
-        interim_action_needed=False,
-        protected_characteristics_involved=False,
-        now=later(1),
-    )
-    services.open_investigation(case, officer, investigator=org.seats["unit"][0], now=later(2))
-    return case
+    return investigate(org, open_about_mp(org), later(2))
 
 
 def noticed(org: Org) -> tuple[Case, EvidenceItem]:

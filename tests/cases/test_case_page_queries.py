@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from fairhearing.cases import services
 from fairhearing.cases.models import CaseSource, ComplainantKind
-from tests.cases.organisation import START, build_org
+from tests.cases.organisation import START, build_org, investigate
 from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -29,17 +29,7 @@ def investigated(org, allegations: int, evidence: int, minute: int):
         complainant_member=org.members["complainant"],
         now=START + timedelta(minutes=minute),
     )
-    officer, at = org.users["officer"], START + timedelta(days=1, minutes=minute)
-    services.begin_triage(case, officer, now=at)
-    services.record_triage(
-        case,
-        officer,
-        informal_resolution_suitable=False,
-        interim_action_needed=False,
-        protected_characteristics_involved=False,
-        now=at,
-    )
-    services.open_investigation(case, officer, investigator=org.seats["unit"][0], now=at)
+    investigate(org, case, START + timedelta(days=1, minutes=minute))
     for n in range(evidence):
         org.evidence(case, description=f"Screenshot {n}", text=f"Transcript {n}", admitted=n % 2 == 0)
     return case

@@ -169,6 +169,9 @@ def test_notes_from_oversight_go_on_the_timeline_and_members_cannot_add_them(cli
     sign_in(client, org.users["respondent"])
     assert client.post(f"/cases/{case.reference}/notes/", {"text": "hello"}).status_code == 404
     sign_in(client, org.users["oversight"])
+    empty = client.post(f"/cases/{case.reference}/notes/", {"text": "  "})
+    assert empty.status_code == 400 and "This field is required." in empty.content.decode()
+    assert not TimelineEvent.objects.filter(case=case, kind=EventKind.NOTE).exists()
     assert client.post(f"/cases/{case.reference}/notes/", {"text": "Checked the routing."}).status_code == 302
     note = TimelineEvent.objects.get(case=case, kind=EventKind.NOTE)
     assert note.summary == "Checked the routing." and note.actor == org.users["oversight"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -90,8 +93,19 @@ def _case_for(request: HttpRequest, reference: str) -> Case:
     return case
 
 
-def _back(case: Case) -> HttpResponse:
-    return redirect(f"{reverse('cases:case', args=[case.reference])}#flags")
+def _submit(
+    request: HttpRequest, case: Case, form: forms.Form, act: Callable[[dict], object], done: str, what: str
+) -> HttpResponse:
+    """Run one oversight service on a valid form; a bad form or the service's refusal comes back, changing nothing."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ActionRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, done)
+            return redirect(f"{reverse('cases:case', args=[case.reference])}#flags")
+    return render(request, "workspace/flag_form.html", {"case": case, "form": form, "what": what}, status=400)
 
 
 @require_POST
@@ -100,16 +114,14 @@ def raise_flag(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case_for(request, reference)
     if not request.user.has_perm("cases.flag_case", case):
         raise Http404
-    form = FlagForm(request.POST)
-    if form.is_valid():
-        try:
-            oversight_services.raise_flag(case, request.user, **form.cleaned_data)
-        except ActionRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, "Flag raised. It stays open until someone answers it on the record.")
-            return _back(case)
-    return render(request, "workspace/flag_form.html", {"case": case, "form": form, "what": "flag"}, status=400)
+    return _submit(
+        request,
+        case,
+        FlagForm(request.POST),
+        lambda data: oversight_services.raise_flag(case, request.user, **data),
+        "Flag raised. It stays open until someone answers it on the record.",
+        "flag",
+    )
 
 
 @require_POST
@@ -118,16 +130,14 @@ def add_note(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case_for(request, reference)
     if not oversight_services.may_add_note(request.user, case):
         raise Http404
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            oversight_services.add_note(case, request.user, text=form.cleaned_data["text"])
-        except ActionRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, "Note added to the timeline.")
-            return _back(case)
-    return render(request, "workspace/flag_form.html", {"case": case, "form": form, "what": "note"}, status=400)
+    return _submit(
+        request,
+        case,
+        NoteForm(request.POST),
+        lambda data: oversight_services.add_note(case, request.user, text=data["text"]),
+        "Note added to the timeline.",
+        "note",
+    )
 
 
 @require_POST
@@ -137,13 +147,11 @@ def resolve_flag(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for(request, flag.case.reference)
     if not oversight_services.may_resolve_flag(request.user, case):
         raise Http404
-    form = ResolveForm(request.POST)
-    if form.is_valid():
-        try:
-            oversight_services.resolve_flag(flag, request.user, resolution=form.cleaned_data["resolution"])
-        except ActionRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, "Flag answered.")
-            return _back(case)
-    return render(request, "workspace/flag_form.html", {"case": case, "form": form, "what": "answer"}, status=400)
+    return _submit(
+        request,
+        case,
+        ResolveForm(request.POST),
+        lambda data: oversight_services.resolve_flag(flag, request.user, resolution=data["resolution"]),
+        "Flag answered.",
+        "answer",
+    )
