@@ -59,10 +59,13 @@ def test_health_check(client):
     assert client.get("/healthz").json() == {"status": "ok"}
 
 
-def test_case_records_are_not_editable_in_the_admin(client, admin_user, example_source):
+def test_cases_are_not_in_the_admin_and_rulebooks_not_editable_there(client, admin_user, example_source):
     load_rulebook_version(example_source)
     sign_in(client, admin_user)  # pytest-django's admin_client has no code, and the admin is for staff
-    assert client.get("/admin/cases/case/add/").status_code == 403
+    # Administrators read no case: cases are read in the workspace, under the access policy and on the log.
+    for url in ("/admin/cases/case/", "/admin/cases/evidenceitem/", "/admin/cases/decision/", "/admin/cases/"):
+        assert client.get(url).status_code == 404
+    assert "/admin/cases/" not in client.get("/admin/").content.decode()
     assert client.get("/admin/organisation/rulebookversion/add/").status_code == 403
     assert client.get("/admin/organisation/member/add/").status_code == 200
 
