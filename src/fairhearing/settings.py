@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "fairhearing.workspace",
     "fairhearing.demo",
     "fairhearing.web",
+    "fairhearing.api",
+    # Only for the API docs' Swagger UI files, served from here rather than a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +58,8 @@ MIDDLEWARE = [
     # two-factor page.
     "django_otp.middleware.OTPMiddleware",
     "fairhearing.accounts.middleware.RequireTwoFactorMiddleware",
+    # After authentication, so a retried POST to the API is matched to the caller who first sent it.
+    "fairhearing.api.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

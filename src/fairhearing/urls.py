@@ -8,6 +8,7 @@ admin.site.disable_action("delete_selected")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("fairhearing.api.urls")),
     path("", include("fairhearing.accounts.urls")),
     path("", include("fairhearing.audit.urls")),
     path("", include("fairhearing.workspace.urls")),

@@ -39,6 +39,10 @@ OPEN_VIEWS = frozenset(
 def _is_open(request: HttpRequest) -> bool:
     if request.path_info.startswith("/" + settings.STATIC_URL.lstrip("/")):
         return True
+    if request.path_info.startswith("/api/"):
+        # The API answers for itself (fairhearing.api.auth): a token needs no code, a staff session must have
+        # given one, and either way the answer is a problem document, not a redirect to a sign-in page.
+        return True
     try:
         match = resolve(request.path_info)
     except Resolver404:
