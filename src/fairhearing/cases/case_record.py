@@ -199,8 +199,26 @@ def _appeal(case: Case) -> dict[str, Any] | None:
     return {"appeal": appeal, "grounds": [ground_label(g) for g in appeal.grounds]}
 
 
-def _timeline(case: Case) -> tuple[list, int]:
-    timeline = list(case.timeline.order_by("at", "pk"))
+# A panel decides on the admitted evidence alone: what was offered, excluded or erased, and why, must not reach
+# it; nor oversight's questions and notes, which are for the staff who run the case.
+HIDDEN_FROM_PANEL = frozenset(
+    {
+        EventKind.EVIDENCE_ADDED,
+        EventKind.EVIDENCE_RULED,
+        EventKind.EVIDENCE_ERASED,
+        EventKind.LEGAL_HOLD,
+        EventKind.NOTE,
+        EventKind.FLAG_RAISED,
+        EventKind.FLAG_RESOLVED,
+    }
+)
+
+
+def _timeline(case: Case, view: CaseView) -> tuple[list, int]:
+    events = case.timeline.order_by("at", "pk")
+    if view == CaseView.PANEL:
+        events = events.exclude(kind__in=HIDDEN_FROM_PANEL)
+    timeline = list(events)
     log_index = dict(
         AuditEvent.objects.filter(
             object_type="timeline_event", object_id__in=[str(e.pk) for e in timeline]
@@ -220,7 +238,7 @@ def case_record(user: User, case: Case, view: CaseView) -> dict[str, Any]:
     evidence = _evidence(user, case, view)
     visible = {item.pk: item for item in evidence}
     response = case.timeline.filter(kind=EventKind.RESPONSE_RECEIVED).order_by("-at", "-pk").first()
-    timeline, checkpoint_size = _timeline(case)
+    timeline, checkpoint_size = _timeline(case, view)
     return {
         "case": case,
         "stage": Stage(case.stage).label,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from fairhearing.access.policy import roles_of
+from fairhearing.access.policy import acts_for_body, roles_of
 from fairhearing.accounts.models import User
 from fairhearing.accounts.roles import Role
 from fairhearing.cases.actions.registry import FORMS
@@ -49,7 +49,7 @@ def may_take(user: User, case: Case, action: Action) -> bool:
     """May this person ever take this action on this case (whatever its stage)? Otherwise its page is 'not found'."""
     if action in SYSTEM_ACTIONS or action not in FORMS:
         return False
-    return bool(roles_of(user) & ROLES[action]) and user.has_perm("cases.act_on_case", case)
+    return acts_for_body(user, case, action) and user.has_perm("cases.act_on_case", case)
 
 
 def _applies(case: Case, action: Action, suspended: bool, sitting: bool) -> bool:
@@ -77,7 +77,7 @@ def offered(user: User, case: Case) -> tuple[list[Offer], list[Offer]]:
     offers = [
         Offer(a, FORMS[a].title, reverse("cases:act", args=[case.reference, a.value]), FORMS[a].has_inputs)
         for a in possible
-        if roles & ROLES[a] and _applies(case, a, suspended, sitting)
+        if roles & ROLES[a] and _applies(case, a, suspended, sitting) and acts_for_body(user, case, a)
     ]
     return [o for o in offers if o.action not in SIDE_ACTIONS], [o for o in offers if o.action in SIDE_ACTIONS]
 

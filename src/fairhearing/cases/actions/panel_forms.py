@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
+from fairhearing.access.policy import serves_acting_body
 from fairhearing.accounts.models import User
 from fairhearing.cases import services
 from fairhearing.cases.actions.base import ActionForm
@@ -142,6 +144,9 @@ class DeclareConflictForm(ActionForm):
 
     def act(self, user: User) -> None:
         data = self.cleaned_data
+        if data["panel_member"] != user.member_id and not serves_acting_body(user, self.ctx.case, self.action):
+            # Stepping someone else down is the body officer's call, never a fellow panellist's.
+            raise ValidationError("You may declare only your own conflict; the body's officer records anyone else's.")
         services.declare_conflict(
             self.ctx.case,
             user,
