@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from fairhearing.accounts.roles import Role
 from fairhearing.accounts.services import create_user
+from fairhearing.api.tokens import issue_token
 from fairhearing.audit.checkpoints import make_checkpoint
 from fairhearing.audit.models import AuditEvent
 from fairhearing.cases.services.oversight import raise_flag
@@ -75,6 +76,9 @@ MATRIX: dict[str, Row] = {
     "accounts:password_reset_confirm": Row("/accounts/password-reset/MQ/set-password/", EVERYONE),
     "accounts:password_reset_complete": Row("/accounts/password-reset/done/", EVERYONE),
     "accounts:two_factor": Row("/accounts/two-factor/", SIGNED_IN),
+    # Personal API tokens: everyone signed in manages their own; a token can be revoked by its owner only.
+    "accounts:tokens": Row("/account/tokens/", SIGNED_IN),
+    "accounts:revoke_token": Row("/account/tokens/{token}/revoke/", frozenset({"mp"}), "post"),
     # An entry of the log is seen by those who read the whole log and by the members it is about.
     "audit:inclusion": Row("/audit/entries/{entry}/proof", LOG_READERS | {"mp", "complainant"}),
     # The member portal: one's own data and cases.
@@ -125,7 +129,10 @@ def _names(patterns, namespace: str = ""):
 
 
 def test_every_url_is_in_the_matrix():
-    names = {n for n in _names(get_resolver().url_patterns) if not n.startswith("admin:")} | {"admin:index"}
+    # The JSON API has its own matrix over every operation of its OpenAPI document (tests/api/test_access_matrix.py).
+    names = {n for n in _names(get_resolver().url_patterns) if not n.startswith(("admin:", "api:", "api-"))} | {
+        "admin:index"
+    }
     assert names - set(MATRIX) == set(), "add these URLs to the access matrix"
     assert set(MATRIX) - names == set(), "these URLs no longer exist"
 
@@ -142,6 +149,7 @@ def build_world(example_source: str) -> tuple[dict, dict]:
     sar = request_subject_access(org.members["respondent"], org.users["dpo"])
     make_checkpoint()
     entry = AuditEvent.objects.filter(case_reference=case.reference).order_by("index").first()
+    token = issue_token(org.users["mp"], name="Matrix", scope="read").token
     ids = {
         "ref": case.reference,
         "other_ref": built.as_complainant.reference,
@@ -152,6 +160,7 @@ def build_world(example_source: str) -> tuple[dict, dict]:
         "erasure": erasure.pk,
         "sar": sar.pk,
         "entry": entry.index,
+        "token": token.pk,
     }
     return org.users, ids
 

@@ -84,13 +84,16 @@ class TwoFactorSession(SessionAuth):
 
 def caller_of(request: HttpRequest) -> str | None:
     """Whom an Idempotency-Key belongs to, before the API itself signs the caller in; None if nobody."""
+    # Only a caller who may write can have a POST's answer replayed: a read token or a staff session without its
+    # code gets None, and the API then refuses it as it would any write from them.
     secret = bearer_secret(request)
     if secret is not None:
         try:
-            return f"user:{_token(request, secret).user_id}"
+            token = _token(request, secret)
         except ApiProblem:
             return None
+        return f"user:{token.user_id}" if token.scope == TokenScope.WRITE else None
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return f"user:{user.pk}"
-    return None
+    if user is None or not user.is_authenticated or (needs_two_factor(user) and not user.is_verified()):
+        return None
+    return f"user:{user.pk}"

@@ -12,5 +12,5 @@ def nowhere(request: HttpRequest, rest: str = "") -> HttpResponse:
 
 urlpatterns = [
     path("api/v1/", api.urls),
-    re_path(r"^api/(?P<rest>.*)$", nowhere),
+    re_path(r"^api/(?P<rest>.*)$", nowhere, name="api-nowhere"),
 ]
