@@ -71,6 +71,9 @@ class RecordDecisionForm(ActionForm):
             "hx-trigger": "change",
             "hx-target": "#guideline",
             "hx-include": "[name=culpability],[name=harm],[name=sanction]",
+            # Quick changes send several requests; only the last choice's answer may land, whatever order they
+            # come back in.
+            "hx-sync": "closest form:replace",
         }
         self.fields["culpability"] = forms.ChoiceField(
             label="Culpability",
