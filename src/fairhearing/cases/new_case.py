@@ -142,25 +142,30 @@ def allegation_formset(data: Any = None, *, more: bool = False) -> forms.BaseFor
     return formset
 
 
-def open_complaint(complaint: ComplaintForm, allegations: forms.BaseFormSet, user: User) -> Case | None:
-    """Open the case; on a refusal put the reasons on the forms and return None (nothing was saved)."""
+def open_from(complaint: ComplaintForm, allegations: forms.BaseFormSet, user: User) -> Case:
+    """Open the case from valid forms (the web page's and the API's); raises ActionRefused, having saved nothing."""
     data = complaint.cleaned_data
     kind = data["complainant_kind"]
+    return services.open_case(
+        user=user,
+        respondent=data["respondent"],
+        allegations=[
+            services.AllegationInput(a["clause"], a["particulars"], a["conduct_date"])
+            for a in allegations.cleaned_data
+            if a
+        ],
+        source=data["source"],
+        complainant_kind=kind,
+        complainant_member=data["complainant_member"] if kind == ComplainantKind.MEMBER else None,
+        complainant_name=data["complainant_name"],
+        complainant_email=data["complainant_email"],
+    )
+
+
+def open_complaint(complaint: ComplaintForm, allegations: forms.BaseFormSet, user: User) -> Case | None:
+    """Open the case; on a refusal put the reasons on the forms and return None (nothing was saved)."""
     try:
-        return services.open_case(
-            user=user,
-            respondent=data["respondent"],
-            allegations=[
-                services.AllegationInput(a["clause"], a["particulars"], a["conduct_date"])
-                for a in allegations.cleaned_data
-                if a
-            ],
-            source=data["source"],
-            complainant_kind=kind,
-            complainant_member=data["complainant_member"] if kind == ComplainantKind.MEMBER else None,
-            complainant_name=data["complainant_name"],
-            complainant_email=data["complainant_email"],
-        )
+        return open_from(complaint, allegations, user)
     except ActionRefused as refused:
         for guard, message in in_words(refused):
             complaint.add_error(GUARD_FIELDS.get(guard), message)
