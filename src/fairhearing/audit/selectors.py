@@ -6,6 +6,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
+from fairhearing.access import policy
+from fairhearing.accounts.models import User
 from fairhearing.audit.models import AuditEvent
 from fairhearing.cases.models import EventKind
 
@@ -32,3 +34,12 @@ def receipts(references: Collection[str]) -> dict[str, list[Receipt]]:
         kind = action.removeprefix("timeline.")
         found.setdefault(reference, []).append(Receipt(index, at, labels.get(kind, kind)))
     return found
+
+
+def visible_entry(user: User, index: int) -> AuditEvent | None:
+    """Entry `index` if this user may read it; None both when there is none and when it is not theirs: that an
+    entry exists says who is in which case (the web's proof page and the API answer both the same way)."""
+    entry = AuditEvent.objects.filter(index=index).first()
+    if entry is None or not policy.may_see_log_entry(user, entry.subject_member_ids):
+        return None
+    return entry

@@ -9,10 +9,9 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_safe
 
-from fairhearing.access import policy
 from fairhearing.audit import proofs
 from fairhearing.audit.checkpoints import latest_checkpoint, verifier_key
-from fairhearing.audit.models import AuditEvent
+from fairhearing.audit.selectors import visible_entry
 
 
 def problem(status: int, title: str, detail: str) -> JsonResponse:
@@ -54,14 +53,9 @@ def consistency(request: HttpRequest) -> JsonResponse:
         return problem(400, "No such proof", str(exc))
 
 
-def _may_see(request: HttpRequest, entry: AuditEvent) -> bool:
-    return policy.may_see_log_entry(request.user, entry.subject_member_ids)
-
-
 @require_safe
 def inclusion(request: HttpRequest, index: int) -> JsonResponse:
-    entry = AuditEvent.objects.filter(index=index).first()
-    if entry is None or not _may_see(request, entry):
+    if visible_entry(request.user, index) is None:
         # The same answer for "no such entry" and "not yours": an entry's existence says who is in which case.
         return problem(404, "Not found", f"no log entry {index} that you may see")
     try:

@@ -8,7 +8,7 @@ from fairhearing.cases.models import (
     VISIBILITY_CHOICES,
     EvidenceKind,
 )
-from fairhearing.procedure.admissibility import Ruling
+from fairhearing.procedure.admissibility import Attribution, Facts, Provenance, Ruling, Visibility
 
 
 class RulingForm(forms.Form):
@@ -59,6 +59,23 @@ class EvidenceForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="When the post, message or document was written, if known.",
+    )
+
+
+def facts_from(data: dict) -> Facts:
+    """The facts the evidence rules judge, from an EvidenceForm's cleaned data (the web page's and the API's)."""
+    captured_at = data["captured_at"]
+    return Facts(
+        provenance=Provenance(data["provenance"]),
+        attribution=Attribution(data["attribution"]),
+        attribution_method=data["attribution_method"],
+        visibility=Visibility(data["visibility"]),
+        source_url=data["source_url"],
+        original_source=data["original_source"],
+        captured_on=captured_at.date() if captured_at else None,
+        captured_by=data["captured_by"],
+        lawful_basis=data["lawful_basis"],
+        content_date=data["content_date"],
     )
 
 

@@ -12,8 +12,8 @@ from fairhearing.accounts.access import roles_required
 from fairhearing.accounts.roles import Role
 from fairhearing.cases.models import Admissibility, Case, EvidenceItem
 from fairhearing.evidence import selectors, services
-from fairhearing.evidence.forms import REFUSAL_FIELDS, EvidenceForm, RulingForm
-from fairhearing.procedure.admissibility import Attribution, Facts, Provenance, Ruling, Visibility
+from fairhearing.evidence.forms import REFUSAL_FIELDS, EvidenceForm, RulingForm, facts_from
+from fairhearing.procedure.admissibility import Ruling
 from fairhearing.procedure.errors import ActionRefused
 
 
@@ -95,19 +95,7 @@ def add(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _add(request: HttpRequest, case: Case, form: EvidenceForm) -> EvidenceItem | None:
     data = form.cleaned_data
-    captured_at = data["captured_at"]
-    facts = Facts(
-        provenance=Provenance(data["provenance"]),
-        attribution=Attribution(data["attribution"]),
-        attribution_method=data["attribution_method"],
-        visibility=Visibility(data["visibility"]),
-        source_url=data["source_url"],
-        original_source=data["original_source"],
-        captured_on=captured_at.date() if captured_at else None,
-        captured_by=data["captured_by"],
-        lawful_basis=data["lawful_basis"],
-        content_date=data["content_date"],
-    )
+    facts = facts_from(data)
     upload = data["file"]
     try:
         return services.add_evidence(
@@ -118,7 +106,7 @@ def _add(request: HttpRequest, case: Case, form: EvidenceForm) -> EvidenceItem |
             facts=facts,
             upload=services.Upload(upload.name, upload.read()) if upload else None,
             text=data["text"],
-            captured_at=captured_at,
+            captured_at=data["captured_at"],
         )
     except ActionRefused as refused:
         for refusal in refused.refusals:

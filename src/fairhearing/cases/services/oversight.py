@@ -14,7 +14,7 @@ from django.utils import timezone
 from fairhearing.access import policy
 from fairhearing.accounts.models import User
 from fairhearing.accounts.roles import Role
-from fairhearing.cases.models import Case, CaseFlag, EventKind, FlagKind
+from fairhearing.cases.models import Case, CaseFlag, EventKind, FlagKind, TimelineEvent
 from fairhearing.cases.timeline import write_event
 from fairhearing.procedure.errors import ActionRefused
 
@@ -80,8 +80,9 @@ def resolve_flag(flag: CaseFlag, user: User, *, resolution: str, now: datetime |
     return flag
 
 
-def add_note(case: Case, user: User, *, text: str, now: datetime | None = None) -> None:
+def add_note(case: Case, user: User, *, text: str, now: datetime | None = None) -> TimelineEvent:
     if not may_add_note(user, case):
         raise ActionRefused("only oversight, a case officer or the body's officer adds notes")
     text = _text(text, "note")
-    write_event(case, at=now or timezone.now(), kind=EventKind.NOTE, user=user, summary=text)
+    with transaction.atomic():
+        return write_event(case, at=now or timezone.now(), kind=EventKind.NOTE, user=user, summary=text)
