@@ -20,6 +20,8 @@ COMMANDS = {
     "audit": "check the audit log and prove entries (audit verify|checkpoint|key|prove|consistency)",
     "demo-code": "print the sign-in code of a demo staff account (demo-code USERNAME; demo databases only)",
     "reset-two-factor": "remove a user's authenticator app, for a lost phone (reset-two-factor USERNAME)",
+    "token": "make, list and revoke personal API tokens (token create USERNAME --name NAME, list, revoke)",
+    "openapi": "print the API's OpenAPI document (--output FILE writes it, --check FILE compares)",
     "manage": "run any Django management command (migrate, createsuperuser, ...)",
 }
 

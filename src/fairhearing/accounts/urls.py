@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fairhearing.accounts import views
+from fairhearing.accounts import token_views, views
 
 app_name = "accounts"
 
@@ -14,4 +14,6 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/password-reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("account/tokens/", token_views.tokens_page, name="tokens"),
+    path("account/tokens/<int:token_id>/revoke/", token_views.revoke, name="revoke_token"),
 ]
