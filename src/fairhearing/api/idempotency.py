@@ -4,12 +4,17 @@ The key is reserved in the same transaction as the work it guards. A twin reques
 reservation (SQLite serialises writers; PostgreSQL blocks on the unique key) and then replays the answer. Only a
 successful answer is kept: a refused or invalid request changed nothing, so running it again is safe and may
 succeed once the caller has put things right. The same key with a different request is an error, not a replay.
+
+An answer marked `Cache-Control: no-store` (a subject access export, say) or streamed is not kept: personal data
+must not outlive its retention in a cache of answers. The key still guards against acting twice: a retry is told
+the request was carried out and to ask again with a new key. Keys are forgotten after KEEP (`fairhearing tick`).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +28,8 @@ API_PREFIX = "/api/"
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 255
+KEEP = timedelta(hours=24)
+_NOT_KEPT = 0  # the status stored for an answer that was given but not kept
 
 
 def fingerprint(request: HttpRequest) -> str:
@@ -60,9 +67,27 @@ def _replay(stored: IdempotentRequest, request_sha256: str) -> HttpResponse:
             "This Idempotency-Key was first used for a different request. Use a new key for a new request.",
             title="Idempotency-Key reused",
         )
-    response = HttpResponse(bytes(stored.body), status=stored.status, content_type=stored.content_type)
+    if stored.status == _NOT_KEPT:
+        response = problem_response(
+            409,
+            "This request was already carried out. Its answer is not kept (it holds personal data): ask again with a "
+            "new Idempotency-Key if you need it.",
+            title="Already done",
+        )
+    else:
+        response = HttpResponse(bytes(stored.body), status=stored.status, content_type=stored.content_type)
     response[REPLAYED] = "true"
     return response
+
+
+def _keepable(response: HttpResponse) -> bool:
+    return not response.streaming and "no-store" not in response.get("Cache-Control", "")
+
+
+def forget_old_keys(now: datetime | None = None) -> int:
+    """Forget keys older than KEEP; returns how many. Run by `fairhearing tick`."""
+    deleted, _ = IdempotentRequest.objects.filter(created_at__lt=(now or timezone.now()) - KEEP).delete()
+    return deleted
 
 
 class IdempotencyMiddleware:
@@ -88,7 +113,7 @@ class IdempotencyMiddleware:
                         method=request.method,
                         path=request.path_info[:500],
                         request_sha256=request_sha256,
-                        status=0,
+                        status=_NOT_KEPT,
                         content_type="",
                         body=b"",
                         created_at=timezone.now(),
@@ -97,11 +122,12 @@ class IdempotencyMiddleware:
                 stored = IdempotentRequest.objects.get(caller=caller, key=key)
                 return _replay(stored, request_sha256)
             response = self.get_response(request)
-            if not 200 <= response.status_code < 300 or response.streaming:
+            if not 200 <= response.status_code < 300:
                 transaction.set_rollback(True)  # forget the key: nothing was done
                 return response
-            reservation.status = response.status_code
-            reservation.content_type = response.get("Content-Type", "")
-            reservation.body = response.content
-            reservation.save(update_fields=["status", "content_type", "body"])
+            if _keepable(response):
+                reservation.status = response.status_code
+                reservation.content_type = response.get("Content-Type", "")
+                reservation.body = response.content
+                reservation.save(update_fields=["status", "content_type", "body"])
             return response

@@ -33,7 +33,7 @@ class FairhearingAPI(NinjaAPI):
         schema["components"].setdefault("schemas", {}).update(_problem_schemas())
         for path in schema["paths"].values():
             for method, operation in path.items():
-                _describe_errors(operation)
+                _describe_errors(method, operation)
                 if method == "post":
                     operation.setdefault("parameters", []).append(_IDEMPOTENCY_PARAMETER)
         return schema
@@ -94,17 +94,25 @@ def _problem_schemas() -> dict[str, Any]:
 _ERRORS = {
     "400": "The request is malformed (a bad Idempotency-Key, say).",
     "401": "Not signed in, or the token is unknown, revoked or expired.",
-    "403": "A read-only token was used to write, or the CSRF check failed.",
+    "403": "You may see this but not do this: a role that may not take the action, a read-only token that tried to "
+    "write, or a session without its CSRF token.",
     "404": "There is nothing here that you may see.",
     "409": "The procedure refuses the action now; `refusals` says why.",
     "422": "The request is not valid; `errors` names each field.",
 }
 
 
-def _describe_errors(operation: dict[str, Any]) -> None:
+_READ_ERRORS = frozenset({"401", "404", "422"})
+
+
+def _describe_errors(method: str, operation: dict[str, Any]) -> None:
     responses = operation.setdefault("responses", {})
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for status, description in _ERRORS.items():
+        if method == "get" and status not in _READ_ERRORS:
+            continue
+        if status == "401" and not operation.get("security"):
+            continue
         responses.setdefault(status, {"description": description, "content": problem})
 
 

@@ -99,7 +99,19 @@ def refused(refusal: ActionRefused, fields: Mapping[str, str] | None = None) -> 
 
 def _location(loc: tuple[Any, ...]) -> tuple[str, str]:
     where, *rest = loc or ("body",)
+    if where in {"body", "form"} and len(rest) > 1:
+        rest = rest[1:]  # ninja puts the endpoint's parameter name first; the caller knows only the JSON's fields
     return str(where), ".".join(str(part) for part in rest)
+
+
+def _django_errors(exc: DjangoValidationError) -> list[dict[str, str]]:
+    if hasattr(exc, "error_dict"):
+        return [
+            {"field": "" if name == "__all__" else name, "message": str(message)}
+            for name, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return [{"field": "", "message": message} for message in exc.messages]
 
 
 def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
@@ -138,7 +150,7 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(ActionRefused, lambda request, exc: answer(refused(exc)))
     api.add_exception_handler(
         DjangoValidationError,
-        lambda request, exc: answer(invalid([{"field": "", "message": m} for m in exc.messages])),
+        lambda request, exc: answer(invalid(_django_errors(exc))),
     )
 
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:

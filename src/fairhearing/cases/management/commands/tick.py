@@ -5,6 +5,7 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from fairhearing.api.idempotency import forget_old_keys
 from fairhearing.audit.checkpoints import make_checkpoint
 from fairhearing.cases.services import apply_time_limits
 from fairhearing.migration_state import NOT_MIGRATED, has_pending_migrations
@@ -30,3 +31,4 @@ class Command(BaseCommand):
         # The schedule that signs the audit log: a new checkpoint whenever the log has grown.
         checkpoint = make_checkpoint(now)
         self.stdout.write(f"Audit log checkpoint: {checkpoint.size} entries.")
+        self.stdout.write(f"{forget_old_keys(now)} idempotency key(s) past their 24 hours forgotten.")
