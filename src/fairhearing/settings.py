@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "fairhearing.accounts.middleware.RequireTwoFactorMiddleware",
     # After authentication, so a retried POST to the API is matched to the caller who first sent it.
     "fairhearing.api.idempotency.IdempotencyMiddleware",
+    "fairhearing.api.method_not_allowed.MethodNotAllowedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

@@ -130,3 +130,30 @@ def test_a_bad_key_is_a_bad_request(org, case, key):
     response = Api.of(org.users["respondent"]).post(url(case), REPLY, key=None, HTTP_IDEMPOTENCY_KEY=key)
     assert problem(response)["status"] == 400
     assert replies(case) == 0
+
+
+def test_an_answer_with_personal_data_is_not_kept_but_the_request_is_not_repeated(org, case):
+    client = Api.of(org.users["respondent"])
+    export = client.post("/me/data-request", key="my-data-1")
+    assert export.status_code == 200 and export["Content-Type"] == "application/zip"
+    stored = IdempotentRequest.objects.get(key="my-data-1")
+    assert bytes(stored.body) == b""  # the zip is nowhere in the database
+    exports = AuditEvent.objects.filter(action="subject_access.exported")
+    assert exports.count() == 1
+    again = problem(client.post("/me/data-request", key="my-data-1"))
+    assert again["status"] == 409 and "not kept" in again["detail"]
+    assert exports.count() == 1
+
+
+def test_keys_are_forgotten_after_a_day(org, case):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from fairhearing.api.idempotency import forget_old_keys
+
+    client = Api.of(org.users["respondent"])
+    assert client.post(url(case), REPLY, key="reply-1").status_code == 200
+    assert forget_old_keys(timezone.now() + timedelta(hours=23)) == 0
+    assert forget_old_keys(timezone.now() + timedelta(hours=25)) == 1
+    assert not IdempotentRequest.objects.exists()

@@ -80,3 +80,17 @@ def test_errors_are_problem_documents():
         for status in statuses:
             content = operation["responses"][status]["content"]
             assert "application/problem+json" in content, f"{method.upper()} {path} {status}"
+
+
+def test_a_wrong_method_answers_with_a_problem(db):
+    response = Client().delete("/api/v1/cases")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+    assert set(response["Allow"].replace(" ", "").split(",")) == {"GET", "POST"}
+    assert "DELETE is not allowed here" in response.json()["detail"]
+
+
+def test_an_unknown_api_address_answers_with_a_problem(db):
+    response = Client().get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"

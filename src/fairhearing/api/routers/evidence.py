@@ -248,6 +248,8 @@ def add_evidence(
 ) -> Status:
     case, view = _case(request, reference)
     if not may_add_evidence(request.user, case):
+        if not view.is_staff:
+            raise not_found("case")  # a party is never told "forbidden": their way in is the portal
         raise ApiProblem(403, "Only a case officer who acts on this case adds evidence to it.")
     # The web form parses the fields exactly as the web page does (web addresses, times in the organisation's
     # zone); the schema above documents them and rejects the wrong types first.
