@@ -170,10 +170,16 @@ def test_a_bad_upload_names_the_field_and_keeps_nothing(org, case, settings, vau
     assert not vault_dir.exists() or not any(p.is_file() for p in vault_dir.rglob("*"))
 
 
-@pytest.mark.parametrize("who", ["dpo", "oversight", "body_officer", "complainant"])
+@pytest.mark.parametrize("who", ["dpo", "oversight", "body_officer"])
 def test_only_case_officers_upload(org, case, who):
     answer = Api.of(org.users[who]).upload(url(case), FORM | {"text": "Transcript"})
     assert answer.status_code == 403 and not EvidenceItem.objects.exists()
+
+
+def test_a_party_is_told_not_found_not_forbidden(org, case):
+    # The complainant may see the case in the portal, but uploads here are staff work: "not found", as the web says.
+    answer = Api.of(org.users["complainant"]).upload(url(case), FORM | {"text": "Transcript"})
+    assert answer.status_code == 404 and not EvidenceItem.objects.exists()
 
 
 def test_those_who_cannot_see_the_case_cannot_upload_to_it(org, case):
