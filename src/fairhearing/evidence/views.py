@@ -12,6 +12,7 @@ from fairhearing.accounts.access import roles_required
 from fairhearing.accounts.roles import Role
 from fairhearing.cases.models import Admissibility, Case, EvidenceItem
 from fairhearing.evidence import selectors, services
+from fairhearing.evidence.downloads import download_response
 from fairhearing.evidence.forms import REFUSAL_FIELDS, EvidenceForm, RulingForm, facts_from
 from fairhearing.procedure.admissibility import Ruling
 from fairhearing.procedure.errors import ActionRefused
@@ -66,12 +67,7 @@ def file(request: HttpRequest, pk: int) -> HttpResponse:
         data = services.read_evidence_file(item, request.user)
     except services.EvidenceNotFound as exc:
         raise Http404 from exc
-    response = HttpResponse(data, content_type=item.media_type)
-    # Always a download: evidence is never rendered inside fairhearing's own origin.
-    response["Content-Disposition"] = f'attachment; filename="evidence-{item.pk}{_extension(item.media_type)}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return download_response(item, data)
 
 
 @roles_required(Role.CASE_OFFICER)
@@ -112,9 +108,3 @@ def _add(request: HttpRequest, case: Case, form: EvidenceForm) -> EvidenceItem |
         for refusal in refused.refusals:
             form.add_error(REFUSAL_FIELDS.get(refusal.guard), refusal.message)
         return None
-
-
-def _extension(media_type: str) -> str:
-    from fairhearing.evidence.sniffing import EXTENSION_TYPES
-
-    return next((ext for ext, kind in EXTENSION_TYPES.items() if kind == media_type), "")

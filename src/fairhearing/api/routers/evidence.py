@@ -26,8 +26,8 @@ from fairhearing.cases.actions.available import may_add_evidence
 from fairhearing.cases.case_record import log_view
 from fairhearing.cases.models import Case, EvidenceItem, EvidenceKind, NoticeEvidence
 from fairhearing.evidence import services
+from fairhearing.evidence.downloads import download_response
 from fairhearing.evidence.forms import REFUSAL_FIELDS, EvidenceForm, facts_from
-from fairhearing.evidence.views import _extension
 from fairhearing.procedure.admissibility import Attribution, Provenance, Ruling, Visibility
 from fairhearing.procedure.errors import ActionRefused
 
@@ -217,11 +217,7 @@ def get_evidence_file(request: HttpRequest, reference: str, item_id: int) -> Htt
         data = services.read_evidence_file(item, request.user)
     except services.EvidenceNotFound:
         raise not_found("evidence file") from None
-    response = HttpResponse(data, content_type=item.media_type or "application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="evidence-{item.pk}{_extension(item.media_type)}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
+    return download_response(item, data)
 
 
 def _refusal_problem(refusal: ActionRefused, fields: dict[str, str]) -> ApiProblem:
