@@ -14,8 +14,9 @@ from datetime import date
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -42,6 +43,11 @@ def fuzz_world(django_db_setup, django_db_blocker, example_source, tmp_path_fact
 
     evidence_dir = django_settings.FAIRHEARING_EVIDENCE_DIR
     django_settings.FAIRHEARING_EVIDENCE_DIR = tmp_path_factory.mktemp("evidence")
+    # Schemathesis calls the WSGI application itself, which closes the database connection after each request (as
+    # a server should); that would end the test's transaction, so hold the connection open as Django's test client
+    # does.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     with django_db_blocker.unblock(), transaction.atomic():
         built = build_sar_case(example_source)
         org = built.org
@@ -61,6 +67,8 @@ def fuzz_world(django_db_setup, django_db_blocker, example_source, tmp_path_fact
             "other_number": org.members["respondent"].membership_number,
         }
         transaction.set_rollback(True)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
     django_settings.FAIRHEARING_EVIDENCE_DIR = evidence_dir
 
 

@@ -157,3 +157,43 @@ def test_keys_are_forgotten_after_a_day(org, case):
     assert forget_old_keys(timezone.now() + timedelta(hours=23)) == 0
     assert forget_old_keys(timezone.now() + timedelta(hours=25)) == 1
     assert not IdempotentRequest.objects.exists()
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql",
+    reason="concurrent writers need a server database; CI runs this on PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_retries_act_once(settings, tmp_path, example_source):
+    """Two copies of one request at once (a client that timed out and retried): one acts, the other waits on the
+    reservation and replays its answer."""
+    import threading
+
+    from django.db import connection as main_connection
+
+    settings.FAIRHEARING_EVIDENCE_DIR = tmp_path / "evidence"
+    org = build_org(example_source)
+    case = Journey(org, days_ago=3).notice().case
+    secret = token_for(org.users["respondent"])
+    start = threading.Barrier(2)
+    answers = []
+
+    def call() -> None:
+        from django.db import connection
+
+        try:
+            start.wait()
+            answers.append(Api(secret).post(url(case), REPLY, key="reply-race"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=call) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert main_connection.vendor == "postgresql"
+    assert [a.status_code for a in answers] == [200, 200]
+    assert answers[0].content == answers[1].content
+    assert sorted(a.get("Idempotent-Replayed", "") for a in answers) == ["", "true"]
+    assert replies(case) == 1
