@@ -122,7 +122,8 @@ api = FairhearingAPI(
     description=DESCRIPTION,
     urls_namespace="api",
     auth=[TokenAuth(), TwoFactorSession()],
-    docs=Swagger(settings={"persistAuthorization": False}),
+    # No deep links: Swagger UI puts them as links inside its expand buttons, which screen readers cannot use.
+    docs=Swagger(settings={"persistAuthorization": False, "deepLinking": False}),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
