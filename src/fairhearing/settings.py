@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "fairhearing.demo",
     "fairhearing.web",
     "fairhearing.api",
+    "fairhearing.imports",
     # Only for the API docs' Swagger UI files, served from here rather than a CDN.
     "ninja",
 ]
