@@ -21,6 +21,7 @@ COMMANDS = {
     "demo-code": "print the sign-in code of a demo staff account (demo-code USERNAME; demo databases only)",
     "reset-two-factor": "remove a user's authenticator app, for a lost phone (reset-two-factor USERNAME)",
     "token": "make, list and revoke personal API tokens (token create USERNAME --name NAME, list, revoke)",
+    "import": "import members, regions and branches, or past cases from CSV/XLSX (import members|units|cases FILE)",
     "openapi": "print the API's OpenAPI document (--output FILE writes it, --check FILE compares)",
     "manage": "run any Django management command (migrate, createsuperuser, ...)",
 }
