@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from fairhearing.accounts.models import User
 from fairhearing.audit import log as audit
+from fairhearing.bulk_insert import insert_tuples
 from fairhearing.imports.columns import MEMBERSHIP_END, NAME_PARTS, PRESETS, Columns, resolve, status_words
 from fairhearing.imports.results import ImportResult, Progress, no_progress
-from fairhearing.imports.writing import insert_rows
 from fairhearing.organisation.models import Branch, Member, MemberStatus, OfficeHolding
 from fairhearing.organisation.selectors import current_rulebook_version
 from fairhearing.tables.cells import CellError, choice, listed, looks_like_formula
@@ -331,7 +331,7 @@ def _write(plan: _Plan, progress) -> None:
     member = Member._meta
     quote = connection.ops.quote_name
     fields = ["membership_number", "name", "email", "branch_id", "status", "joined", "left_on"]
-    insert_rows(member.db_table, fields, plan.create, progress=progress)
+    insert_tuples(member.db_table, fields, plan.create, progress=progress)
     done = len(plan.create)
     if plan.update:
         sets = ", ".join(f"{quote(f)} = %s" for f in fields[1:])
@@ -343,7 +343,7 @@ def _write(plan: _Plan, progress) -> None:
     if plan.new_offices:
         ids = _ids_of({number for number, _, _ in plan.new_offices})
         rows += [(ids[number], office, since) for number, office, since in plan.new_offices]
-    insert_rows(holdings, ["member_id", "office", "since"], rows)
+    insert_tuples(holdings, ["member_id", "office", "since"], rows)
     if plan.end_offices:
         with connection.cursor() as cursor:
             cursor.executemany(
