@@ -281,3 +281,13 @@ def test_withdrawal_lifts_an_interim_suspension(org):
     case.refresh_from_db()
     assert case.stage == Stage.CLOSED and case.closure_reason == "Withdrawn: The respondent resigned."
     assert InterimSuspension.objects.get(case=case).lifted_at == later(5)
+
+
+def test_a_new_reference_follows_the_highest_even_past_gaps_left_by_imported_records(org):
+    from fairhearing.cases.models import Case
+
+    first = open_minor(org)
+    assert first.reference == f"FH-{START.year}-00001"
+    # An imported history may hold references of the same form, with gaps: counting would walk into them.
+    Case.objects.filter(pk=first.pk).update(reference=f"FH-{START.year}-00040")
+    assert open_minor(org).reference == f"FH-{START.year}-00041"

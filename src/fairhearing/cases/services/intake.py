@@ -122,9 +122,17 @@ def open_case(
 
 
 def _next_reference(year: int, skip: int) -> str:
+    """One past the highest reference of the year. Not a count: imported records may hold references of this form
+    with gaps, and a count would walk into them."""
     prefix = f"FH-{year}-"
-    taken = Case.objects.filter(reference__startswith=prefix).count()
-    return f"{prefix}{taken + 1 + skip:05d}"
+    highest = (
+        Case.objects.filter(reference__regex=rf"^{prefix}[0-9]{{5}}$")
+        .order_by("-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    last = int(highest.removeprefix(prefix)) if highest else 0
+    return f"{prefix}{last + 1 + skip:05d}"
 
 
 def begin_triage(case: Case, user: User, *, now: datetime | None = None) -> Case:
