@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("fairhearing.cases.urls")),
     path("", include("fairhearing.evidence.urls")),
     path("", include("fairhearing.privacy.urls")),
+    path("", include("fairhearing.imports.urls")),
     path("", include("fairhearing.web.urls")),
 ]

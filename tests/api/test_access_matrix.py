@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 
@@ -173,6 +174,14 @@ MATRIX: dict[str, Row] = {
         "/oversight/flags/{flag}/answer", FLAG_HANDLERS, "post", {"resolution": "Listed next week."}
     ),
     "add_oversight_note": Row("/oversight/notes", FLAG_HANDLERS, "post", {"case": "{ref}", "text": "Chased."}),
+    # Bulk imports: administrators only (a dry run, so nothing is written).
+    "import_file": Row(
+        "/imports/units",
+        frozenset({"admin"}),
+        "post",
+        {"dry_run": "true", "file": b"region_code,region_name,branch_code,branch_name\neast,East,e1,East One\n"},
+        multipart=True,
+    ),
 }
 
 
@@ -185,6 +194,18 @@ def _operations() -> dict[str, tuple[str, str]]:
     }
 
 
+# The world's ids in the matrix's paths, and the path parameters they stand for.
+PARAMETERS = {
+    "{ref}": "{reference}",
+    "{served}": "{item_id}",
+    "{pending}": "{item_id}",
+    "{entry}": "{index}",
+    "{flag}": "{flag_id}",
+    "{number}": "{membership_number}",
+    "/imports/units": "/imports/{kind}",
+}
+
+
 def test_every_operation_is_in_the_matrix():
     operations = _operations()
     assert set(operations) - set(MATRIX) == set(), "add these operations to the API's access matrix"
@@ -192,11 +213,10 @@ def test_every_operation_is_in_the_matrix():
     for name, row in MATRIX.items():
         method, path = operations[name]
         assert row.method == method, f"{name} is a {method.upper()}"
-        assert path.removeprefix("/api/v1") == row.path.split("?")[0].replace("{ref}", "{reference}").replace(
-            "{served}", "{item_id}"
-        ).replace("{pending}", "{item_id}").replace("{entry}", "{index}").replace("{flag}", "{flag_id}").replace(
-            "{number}", "{membership_number}"
-        ), name
+        expected = row.path.split("?")[0]
+        for placeholder, parameter in PARAMETERS.items():
+            expected = expected.replace(placeholder, parameter)
+        assert path.removeprefix("/api/v1") == expected, name
 
 
 @pytest.fixture(scope="module")
@@ -232,7 +252,8 @@ def _call(row: Row, secret: str | None, ids: dict[str, Any]):
         return client.get(url, headers=headers)
     body = _format(row.body or {}, ids)
     if row.multipart:
-        return client.post(url, body, headers=headers)
+        files = {k: SimpleUploadedFile(f"{k}.csv", v) for k, v in body.items() if isinstance(v, bytes)}
+        return client.post(url, body | files, headers=headers)
     return getattr(client, row.method)(url, json.dumps(body), content_type="application/json", headers=headers)
 
 

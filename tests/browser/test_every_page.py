@@ -30,7 +30,18 @@ NOT_PAGES = {
     "admin:index",
 }
 # Whom to show each page to: the first of these it allows.
-VIEWERS = ["officer", "dpo", "oversight", "body_officer", "panellist", "mp", "complainant", "respondent", "anonymous"]
+VIEWERS = [
+    "officer",
+    "dpo",
+    "oversight",
+    "body_officer",
+    "panellist",
+    "admin",
+    "mp",
+    "complainant",
+    "respondent",
+    "anonymous",
+]
 PAGES = sorted(name for name, row in MATRIX.items() if row.method == "get" and name not in NOT_PAGES)
 
 

@@ -114,6 +114,8 @@ MATRIX: dict[str, Row] = {
     "privacy:subject_access": Row("/dpo/subject-access/", frozenset({"dpo"})),
     "privacy:export_request": Row("/dpo/subject-access/{sar}/export/", frozenset({"dpo"}), "post"),
     "privacy:extend_request": Row("/dpo/subject-access/{sar}/extend/", frozenset({"dpo"}), "post"),
+    # Bulk imports are the administrators' (members, units, historical cases).
+    "imports:import": Row("/imports/", frozenset({"admin"})),
     # Django's admin is for administrators; its own pages check its own permissions, so only its door is here.
     "admin:index": Row("/admin/", frozenset({"admin"})),
 }

@@ -11,7 +11,17 @@ from ninja.operation import Operation
 from fairhearing.api import problems
 from fairhearing.api.auth import TokenAuth, TwoFactorSession
 from fairhearing.api.idempotency import HEADER as IDEMPOTENCY_HEADER
-from fairhearing.api.routers import account, audit_log, cases, evidence, member, members, oversight, procedure
+from fairhearing.api.routers import (
+    account,
+    audit_log,
+    cases,
+    evidence,
+    imports,
+    member,
+    members,
+    oversight,
+    procedure,
+)
 
 DESCRIPTION = """\
 The JSON API of fairhearing: the same services, access rules and audit log as the web pages.
@@ -67,6 +77,7 @@ def _problem_schemas() -> dict[str, Any]:
                         "properties": {
                             "in": {"type": "string"},
                             "field": {"type": "string"},
+                            "row": {"type": "integer", "description": "For a file: the row at fault."},
                             "message": {"type": "string"},
                         },
                         "required": ["field", "message"],
@@ -137,3 +148,4 @@ api.add_router("/cases", procedure.router)
 api.add_router("/cases", evidence.router)
 api.add_router("/audit", audit_log.router)
 api.add_router("/oversight", oversight.router)
+api.add_router("/imports", imports.router)
