@@ -109,3 +109,19 @@ def test_the_api_answers_problems_by_row_and_column(admin):
 def test_a_read_token_cannot_import(admin):
     answer = Api.of(admin, scope="read").upload("/imports/units", {"file": _upload(UNITS)})
     assert answer.status_code == 403 and not Region.objects.exists()
+
+
+def test_the_api_takes_a_crm_preset_and_column_map_for_members(admin):
+    Branch.objects.create(code="n1", name="North One", region=Region.objects.create(code="north", name="North"))
+    export = (
+        b"External Identifier,First Name,Last Name,Email,Member Since,Membership Status,Local Party\n"
+        b"C1,Ann,Ode,ann@example.org,2020-01-05,Current,n1\n"
+    )
+    answer = Api.of(admin).upload(
+        "/imports/members",
+        {"file": _upload(export, "contacts.csv"), "preset": "civicrm", "map": ["Local Party=branch"]},
+    )
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["created"] == 1
+    member = Member.objects.get(membership_number="C1")
+    assert (member.name, member.branch.code, member.status) == ("Ann Ode", "n1", "active")
