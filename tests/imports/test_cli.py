@@ -4,15 +4,12 @@ written to an error CSV beside the file, and nothing imported."""
 from __future__ import annotations
 
 import csv
-import sys
-import types
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from fairhearing.audit.models import AuditEvent
-from fairhearing.imports.results import ImportResult
 from fairhearing.organisation.models import Branch, Member, Region
 from tests.helpers import run_cli
 
@@ -125,17 +122,24 @@ def test_preset_and_map_reach_the_member_import(branch, tmp_path, capsys):
 
 
 @pytest.mark.django_db
-def test_cases_are_handed_to_the_case_import(tmp_path, capsys, monkeypatch):
-    seen = {}
+def test_import_cases_writes_the_records_and_a_bad_file_exits_2(example_source, tmp_path, capsys):
+    from fairhearing.cases.models import Case
+    from tests.cases.organisation import build_org
+    from tests.imports.test_cases import EXPELLED, ROW, write_csv
 
-    def import_cases(path, *, actor, label=None, dry_run=False, progress=None):
-        seen.update(path=path, actor=actor, label=label, dry_run=dry_run)
-        return ImportResult("cases", dry_run, rows=1, created=1, described="CSV, utf-8, separated by commas")
+    build_org(example_source)
+    good = write_csv(tmp_path / "history.csv", [ROW, EXPELLED])
+    call_command("import", "cases", str(good))
+    out = capsys.readouterr().out
+    assert "Imported 2 row(s) of cases" in out
+    assert set(Case.objects.values_list("reference", flat=True)) == {"HIST-0001", "HIST-0003"}
 
-    monkeypatch.setitem(sys.modules, "fairhearing.imports.cases", types.SimpleNamespace(import_cases=import_cases))
-    call_command("import", "cases", str(tmp_path / "cases.csv"), "--dry-run")
-    assert seen == {"path": tmp_path / "cases.csv", "actor": None, "label": LABEL, "dry_run": True}
-    assert "Would import 1 row(s) of cases: 1 created" in capsys.readouterr().out
+    bad = write_csv(tmp_path / "bad.csv", [ROW | {"case_ref": "HIST-0009", "clauses": "9.9"}])
+    with pytest.raises(CommandError) as refused:
+        call_command("import", "cases", str(bad))
+    assert refused.value.returncode == 2
+    assert "9.9" in (tmp_path / "bad.errors.csv").read_text(encoding="utf-8-sig")
+    assert not Case.objects.filter(reference="HIST-0009").exists()
 
 
 def test_the_fairhearing_command_imports_units_then_members(tmp_path):
