@@ -35,14 +35,14 @@ from fairhearing.cases.models import (
     TimelineEvent,
 )
 from fairhearing.imports.case_rows import CaseRow, Units, check_header, check_row
-from fairhearing.imports.results import ImportResult, Progress, no_progress
+from fairhearing.imports.results import ImportResult, Progress, begin_import, no_progress
 from fairhearing.organisation.models import Body, Branch, Member, MemberStatus, Region, RulebookVersion
 from fairhearing.procedure.rulebook import Level, Rulebook
 from fairhearing.procedure.search_terms import index_terms
 from fairhearing.procedure.stages import Stage
 from fairhearing.procedure.versions import version_in_force
 from fairhearing.tables.problems import WHOLE_FILE, Report
-from fairhearing.tables.reading import FileUnreadable, Table, read_table
+from fairhearing.tables.reading import Table
 
 BATCH = 2000  # rows written per round of bulk inserts: big enough to be fast, small enough to bound memory
 _LOOKUP = 5000  # values per `__in` lookup, well inside every database's limit on query parameters
@@ -144,15 +144,10 @@ def import_cases(
 ) -> ImportResult:
     """Import a file of historical cases (docs/import.md). Problems come back in the result's report, and then
     nothing is written; so does a dry run."""
-    result = ImportResult(kind="cases", dry_run=dry_run)
-    report = result.report
-    try:
-        table = read_table(path)
-    except FileUnreadable as exc:
-        report.problems.append(exc.problem)
+    result, table = begin_import("cases", path, dry_run=dry_run)
+    if table is None:
         return result
-    result.described = table.described
-    result.rows = len(table.rows)
+    report = result.report
     if not check_header(table.columns, report):
         return result
     total = result.rows if dry_run else 2 * result.rows  # checking is half the bar, writing the other half

@@ -22,12 +22,11 @@ from fairhearing.accounts.models import User
 from fairhearing.audit import log as audit
 from fairhearing.bulk_insert import insert_tuples
 from fairhearing.imports.columns import MEMBERSHIP_END, NAME_PARTS, PRESETS, Columns, resolve, status_words
-from fairhearing.imports.results import ImportResult, Progress, no_progress
+from fairhearing.imports.results import ImportResult, Progress, begin_import, no_progress
 from fairhearing.organisation.models import Branch, Member, MemberStatus, OfficeHolding
 from fairhearing.organisation.selectors import current_rulebook_version
 from fairhearing.tables.cells import CellError, choice, listed, looks_like_formula
 from fairhearing.tables.problems import WHOLE_FILE, Report
-from fairhearing.tables.reading import FileUnreadable, read_table
 
 __all__ = ["PRESETS", "import_members"]
 
@@ -64,14 +63,9 @@ def import_members(
 ) -> ImportResult:
     """Import (or, with `dry_run`, only check) a members file. Problems come back in the result and nothing is
     written; the whole import is one transaction with its audit entry."""
-    result = ImportResult("members", dry_run)
-    try:
-        table = read_table(path)
-    except FileUnreadable as unreadable:
-        result.report.problems.append(unreadable.problem)
+    result, table = begin_import("members", path, dry_run=dry_run)
+    if table is None:
         return result
-    result.described = table.described
-    result.rows = len(table.rows)
     columns = resolve(table.columns, result.report, preset=preset, mapping=mapping)
     if not result.report.ok:
         return result

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from fairhearing.tables.problems import Report
+from fairhearing.tables.reading import FileUnreadable, Table, read_table
 
 # Called as rows are checked and written: (rows done, rows in all). The CLI draws a progress bar with it.
 Progress = Callable[[int, int], None]
@@ -39,3 +41,17 @@ class ImportResult:
             f"{verb} {self.rows} row(s) of {self.kind}: {self.created} created, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.skipped} skipped."
         )
+
+
+def begin_import(kind: str, path: Path, *, dry_run: bool) -> tuple[ImportResult, Table | None]:
+    """Every import begins the same way: read the file, or report why it cannot be read (and then there is no
+    table to go on with)."""
+    result = ImportResult(kind, dry_run)
+    try:
+        table = read_table(path)
+    except FileUnreadable as unreadable:
+        result.report.problems.append(unreadable.problem)
+        return result, None
+    result.described = table.described
+    result.rows = len(table.rows)
+    return result, table

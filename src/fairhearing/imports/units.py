@@ -16,13 +16,13 @@ from django.db import transaction
 
 from fairhearing.accounts.models import User
 from fairhearing.audit import log as audit
-from fairhearing.imports.results import ImportResult, Progress, no_progress
+from fairhearing.imports.results import ImportResult, Progress, begin_import, no_progress
 from fairhearing.organisation.models import Branch, Region
 from fairhearing.organisation.selectors import current_rulebook_version
 from fairhearing.organisation.services import sync_bodies
 from fairhearing.tables.cells import looks_like_formula
 from fairhearing.tables.problems import WHOLE_FILE, Report
-from fairhearing.tables.reading import FileUnreadable, Table, read_table
+from fairhearing.tables.reading import Table
 
 COLUMNS = ("region_code", "region_name", "branch_code", "branch_name")
 REQUIRED = ("region_code", "region_name")
@@ -44,14 +44,9 @@ def import_units(
     dry_run: bool = False,
     progress: Progress = no_progress,
 ) -> ImportResult:
-    result = ImportResult("units", dry_run)
-    try:
-        table = read_table(path)
-    except FileUnreadable as unreadable:
-        result.report.problems.append(unreadable.problem)
+    result, table = begin_import("units", path, dry_run=dry_run)
+    if table is None:
         return result
-    result.described = table.described
-    result.rows = len(table.rows)
     plan = _read(table, result.report)
     if not result.report.ok:
         return result

@@ -24,8 +24,8 @@ from fairhearing.accounts.two_factor import needs_two_factor
 from fairhearing.audit import log as audit
 from fairhearing.audit.checkpoints import latest_checkpoint
 from fairhearing.organisation.models import Member
-from fairhearing.privacy.subject_access import export_subject_access, request_subject_access
 from fairhearing.web import portal_selectors as selectors
+from fairhearing.web.portal_submissions import own_data_download
 
 
 class SignInView(LoginView):
@@ -83,13 +83,4 @@ def portal(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 def my_data(request: HttpRequest) -> HttpResponse:
-    member = _own_member(request)
-    now = timezone.now()
-    # The request and its answer are one step here: the member asked, and gets the answer at once.
-    with transaction.atomic():
-        sar = request_subject_access(member, request.user, now=now)
-        archive = export_subject_access(sar, request.user, now=now)
-    name = f"my-data-{member.membership_number}-{timezone.localdate(now).isoformat()}.zip"
-    response = HttpResponse(archive, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return own_data_download(_own_member(request), request.user)

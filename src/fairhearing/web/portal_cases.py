@@ -14,12 +14,12 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
-from fairhearing.audit import log as audit
 from fairhearing.audit.checkpoints import latest_checkpoint
 from fairhearing.evidence import bundles
 from fairhearing.evidence.bundles import BundleDamaged, BundleError
 from fairhearing.web import portal_selectors as selectors
 from fairhearing.web.portal_guard import for_parties
+from fairhearing.web.portal_submissions import record_case_view
 
 # The bundle document carries its own stylesheet inline (it must read the same when saved and opened offline) and
 # no script; this policy is the one the document declares for itself, and it may load nothing and run nothing.
@@ -37,20 +37,8 @@ BUNDLE_CSP = {
 def case_page(request: HttpRequest, pc: selectors.PartyCase) -> HttpResponse:
     now = timezone.now()
     context = selectors.case_page(request.user, pc, now)
-    case = pc.case
-    # Members' views of their cases go on the log like staff views do (REQ: every view of a case is recorded).
     with transaction.atomic():
-        audit.record(
-            request.user,
-            "portal.case_viewed",
-            "case",
-            case.pk,
-            summary=f"{case.reference} viewed in the member portal by its {pc.party.value}.",
-            case_reference=case.reference,
-            subjects=[case.respondent_id, case.complainant_member_id],
-            data={"as": pc.party.value},
-            at=now,
-        )
+        record_case_view(request.user, pc, now, through="the member portal")
     checkpoint = latest_checkpoint()
     context["checkpoint_size"] = checkpoint.size if checkpoint else 0
     return render(request, "web/portal_case.html", context)

@@ -11,17 +11,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 
 from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from fairhearing.accounts.models import User
+from fairhearing.audit import log as audit
 from fairhearing.cases.models import Case
 from fairhearing.cases.services import lodge_appeal, record_response
 from fairhearing.evidence.services import Upload, add_evidence
 from fairhearing.evidence.vault import Vault, default_vault
+from fairhearing.organisation.models import Member
+from fairhearing.privacy.subject_access import export_subject_access, request_subject_access
 from fairhearing.procedure.admissibility import Facts, Provenance
 from fairhearing.procedure.errors import ActionRefused
 from fairhearing.web.portal_forms import Attachment
+from fairhearing.web.portal_selectors import PartyCase
 
 RESPONDENT_SUPPLIED = Facts(provenance=Provenance.RESPONDENT)
 
@@ -83,3 +91,34 @@ def submit_response(case: Case, user: User, *, response: str, attachments: Seque
 def submit_appeal(case: Case, user: User, *, grounds: Sequence[str], explanation: str, late_reason: str = "") -> None:
     """Lodge the appeal and keep the member's explanation with it; raise `ActionRefused` and keep nothing."""
     lodge_appeal(case, user, grounds=grounds, explanation=explanation, late_reason=late_reason)
+
+
+def record_case_view(user: User, pc: PartyCase, now: datetime, *, through: str) -> None:
+    """A member's view of their own case goes on the log as a staff view does (REQ: every view of a case is
+    recorded); `through` says where: "the member portal" or "the API"."""
+    case = pc.case
+    audit.record(
+        user,
+        "portal.case_viewed",
+        "case",
+        case.pk,
+        summary=f"{case.reference} viewed through {through} by its {pc.party.value}.",
+        case_reference=case.reference,
+        subjects=[case.respondent_id, case.complainant_member_id],
+        data={"as": pc.party.value} | ({"via": "api"} if through == "the API" else {}),
+        at=now,
+    )
+
+
+def own_data_download(member: Member, user: User) -> HttpResponse:
+    """The member's own data as a zip: asked for and answered in one step, as one transaction. Marked no-store:
+    neither a cache nor the API's store of idempotent answers may keep it."""
+    now = timezone.now()
+    with transaction.atomic():
+        sar = request_subject_access(member, user, now=now)
+        archive = export_subject_access(sar, user, now=now)
+    name = f"my-data-{member.membership_number}-{timezone.localdate(now).isoformat()}.zip"
+    response = HttpResponse(archive, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    patch_cache_control(response, no_store=True, private=True)
+    return response

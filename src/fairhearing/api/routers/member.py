@@ -17,7 +17,6 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from pydantic import field_validator
@@ -28,13 +27,12 @@ from fairhearing.audit import log as audit
 from fairhearing.audit.models import AuditEvent
 from fairhearing.cases.models import Case, EventKind
 from fairhearing.organisation.models import Member
-from fairhearing.privacy.subject_access import export_subject_access, request_subject_access
 from fairhearing.procedure.errors import ActionRefused
 from fairhearing.procedure.next_steps import NextStep, Party
 from fairhearing.procedure.stages import Stage
 from fairhearing.procedure.workflow import APPEAL_GROUNDS
 from fairhearing.web import portal_selectors as selectors
-from fairhearing.web.portal_submissions import submit_appeal, submit_response
+from fairhearing.web.portal_submissions import own_data_download, record_case_view, submit_appeal, submit_response
 
 router = Router(tags=["member"])
 
@@ -337,19 +335,8 @@ def get_my_case(request: HttpRequest, reference: str) -> PortalCase:
     pc = _party_case(request, reference)
     now = timezone.now()
     ctx = selectors.case_page(request.user, pc, now)
-    case = pc.case
     with transaction.atomic():
-        audit.record(
-            request.user,
-            "portal.case_viewed",
-            "case",
-            case.pk,
-            summary=f"{case.reference} viewed through the API by its {pc.party.value}.",
-            case_reference=case.reference,
-            subjects=[case.respondent_id, case.complainant_member_id],
-            data={"as": pc.party.value, "via": "api"},
-            at=now,
-        )
+        record_case_view(request.user, pc, now, through="the API")
     return _case_out(ctx)
 
 
@@ -424,14 +411,4 @@ def list_my_receipts(request: HttpRequest) -> QuerySet[AuditEvent]:
     },
 )
 def request_my_data(request: HttpRequest) -> HttpResponse:
-    member = _own_member(request)
-    now = timezone.now()
-    with transaction.atomic():
-        sar = request_subject_access(member, request.user, now=now)
-        archive = export_subject_access(sar, request.user, now=now)
-    name = f"my-data-{member.membership_number}-{timezone.localdate(now).isoformat()}.zip"
-    response = HttpResponse(archive, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    # Personal data: no cache may keep it, nor the Idempotency-Key store (fairhearing.api.idempotency).
-    patch_cache_control(response, no_store=True, private=True)
-    return response
+    return own_data_download(_own_member(request), request.user)
