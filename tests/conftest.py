@@ -34,3 +34,21 @@ def sar_case(settings, tmp_path, example_source):
 
     settings.FAIRHEARING_EVIDENCE_DIR = tmp_path / "evidence"
     return build_sar_case(example_source)
+
+
+@pytest.fixture
+def org(example_source, settings, tmp_path):
+    """The small organisation of tests/cases/organisation.py, its evidence files kept in a throwaway folder. A test
+    module that needs another organisation defines its own `org`."""
+    from tests.cases.organisation import build_org
+
+    settings.FAIRHEARING_EVIDENCE_DIR = tmp_path / "evidence"
+    return build_org(example_source)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Today's date for the services and pages, moved by `clock.day(n)` (tests/cases/pages.py)."""
+    from tests.cases.pages import Clock
+
+    return Clock(monkeypatch)

@@ -14,21 +14,9 @@ from fairhearing.cases.models import Case, CaseSource, ComplainantKind
 from fairhearing.organisation.models import Body
 from fairhearing.procedure.workflow import Finding
 from tests.api.client import Api, problem
-from tests.cases.organisation import build_org
-from tests.cases.pages import Clock, before_the_hearing, later, noticed, open_about_mp, snapshot
+from tests.cases.pages import before_the_hearing, later, noticed, open_about_mp, snapshot
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org(example_source, settings, tmp_path):
-    settings.FAIRHEARING_EVIDENCE_DIR = tmp_path / "evidence"
-    return build_org(example_source)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
 
 
 def fields(body: dict) -> set[str]:

@@ -12,21 +12,9 @@ from fairhearing.cases.actions.registry import FORMS
 from fairhearing.cases.models import Decision, DecisionKind, Notice
 from fairhearing.procedure.stages import Stage
 from tests.api.client import Api, problem
-from tests.cases.organisation import build_org
-from tests.cases.pages import Clock, before_the_hearing, investigating, noticed, open_about_mp, snapshot
+from tests.cases.pages import before_the_hearing, investigating, noticed, open_about_mp, snapshot
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org(example_source, settings, tmp_path):
-    settings.FAIRHEARING_EVIDENCE_DIR = tmp_path / "evidence"
-    return build_org(example_source)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
 
 
 def fields(body: dict) -> set[str]:

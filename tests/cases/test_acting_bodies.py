@@ -19,21 +19,9 @@ from fairhearing.evidence.services import rule_on_evidence
 from fairhearing.organisation.models import Body, PanelMember
 from fairhearing.procedure import workflow as wf
 from fairhearing.procedure.admissibility import Ruling
-from tests.cases.organisation import build_org
-from tests.cases.pages import Clock, act_url, before_the_hearing, get_as, investigating, later, post_as
+from tests.cases.pages import act_url, before_the_hearing, get_as, investigating, later, post_as
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org(example_source, settings, tmp_path):
-    settings.FAIRHEARING_EVIDENCE_DIR = tmp_path / "evidence"
-    return build_org(example_source)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
 
 
 def _appealed(org, clock):

@@ -12,9 +12,7 @@ from fairhearing.cases.actions.registry import FORMS
 from fairhearing.cases.models import Decision, DecisionKind, InterimSuspension
 from fairhearing.procedure.stages import Stage
 from fairhearing.procedure.workflow import SYSTEM_ACTIONS, Action
-from tests.cases.organisation import build_org
 from tests.cases.pages import (
-    Clock,
     act_url,
     alert,
     before_the_hearing,
@@ -27,17 +25,6 @@ from tests.cases.pages import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org(example_source, settings, tmp_path):
-    settings.FAIRHEARING_EVIDENCE_DIR = tmp_path / "evidence"
-    return build_org(example_source)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
 
 
 def done(response, case) -> str:

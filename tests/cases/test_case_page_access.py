@@ -16,22 +16,10 @@ from fairhearing.audit.models import AuditEvent
 from fairhearing.cases import services
 from fairhearing.organisation.models import Body, Member, PanelMember, PanelRole
 from fairhearing.procedure.admissibility import Provenance
-from tests.cases.organisation import build_org
-from tests.cases.pages import Clock, act_url, before_the_hearing, get_as, later, noticed, post_as, snapshot
+from tests.cases.pages import act_url, before_the_hearing, get_as, later, noticed, post_as, snapshot
 from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org(example_source, settings, tmp_path):
-    settings.FAIRHEARING_EVIDENCE_DIR = tmp_path / "evidence"
-    return build_org(example_source)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
 
 
 def regional_officer(org):

@@ -6,7 +6,7 @@ import pytest
 
 from fairhearing.cases.models import Case, TimelineEvent
 from tests.cases.organisation import build_org
-from tests.cases.pages import Clock, alert, get_as, inline_code, post_as, unlabelled_controls
+from tests.cases.pages import alert, get_as, inline_code, post_as, unlabelled_controls
 
 pytestmark = pytest.mark.django_db
 
@@ -14,11 +14,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def org(example_source):
     return build_org(example_source)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
 
 
 def complaint(org, *allegations: tuple[str, str, str], **changes) -> dict:

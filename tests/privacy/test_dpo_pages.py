@@ -19,19 +19,12 @@ from fairhearing.privacy.erasure import decide_erasure_request, record_erasure_r
 from fairhearing.privacy.legal_holds import active_hold, place_legal_hold
 from fairhearing.privacy.models import ErasureRequest, ErasureStatus, LegalHold, SubjectAccessRequest
 from fairhearing.privacy.subject_access import request_subject_access
-from tests.cases.organisation import build_org
 from tests.privacy.retention_org import investigate, open_case, withdraw
 from tests.signin import sign_in
 
 pytestmark = pytest.mark.django_db
 
 HOLD_REASON = "Letter before claim from the respondent's solicitors, 3 May 2026."
-
-
-@pytest.fixture
-def org(example_source, settings, tmp_path):
-    settings.FAIRHEARING_EVIDENCE_DIR = tmp_path / "evidence"
-    return build_org(example_source)
 
 
 @pytest.fixture
