@@ -21,11 +21,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from fairhearing.accounts.landing import landing_url
 from fairhearing.accounts.two_factor import needs_two_factor
-from fairhearing.audit import log as audit
 from fairhearing.audit.checkpoints import latest_checkpoint
 from fairhearing.organisation.models import Member
 from fairhearing.web import portal_selectors as selectors
-from fairhearing.web.portal_submissions import own_data_download
+from fairhearing.web.portal_submissions import own_data_download, record_cases_listed
 
 
 class SignInView(LoginView):
@@ -59,18 +58,8 @@ def portal(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     cases = selectors.party_cases(request.user)
     rows = selectors.list_rows(cases, timezone.localdate(now))
-    # Looking at one's cases is a view of them, and views go on the log too.
     with transaction.atomic():
-        audit.record(
-            request.user,
-            "portal.viewed",
-            "member",
-            member.pk,
-            summary="A member viewed their cases in the portal.",
-            subjects=[member.pk],
-            data={"cases": [pc.case.reference for pc in cases]},
-            at=now,
-        )
+        record_cases_listed(request.user, member, cases, now, through="the member portal")
     checkpoint = latest_checkpoint()
     return render(
         request,

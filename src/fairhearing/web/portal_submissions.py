@@ -110,6 +110,20 @@ def record_case_view(user: User, pc: PartyCase, now: datetime, *, through: str) 
     )
 
 
+def record_cases_listed(user: User, member: Member, cases: Sequence[PartyCase], now: datetime, *, through: str) -> None:
+    """Looking at one's list of cases is a view of them, and views go on the log too."""
+    audit.record(
+        user,
+        "portal.viewed",
+        "member",
+        member.pk,
+        summary=f"A member listed their cases through {through}.",
+        subjects=[member.pk],
+        data={"cases": [pc.case.reference for pc in cases]} | ({"via": "api"} if through == "the API" else {}),
+        at=now,
+    )
+
+
 def own_data_download(member: Member, user: User) -> HttpResponse:
     """The member's own data as a zip: asked for and answered in one step, as one transaction. Marked no-store:
     neither a cache nor the API's store of idempotent answers may keep it."""

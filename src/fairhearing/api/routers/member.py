@@ -23,7 +23,6 @@ from pydantic import field_validator
 
 from fairhearing.api.pagination import KeysetPagination
 from fairhearing.api.problems import not_found, refused
-from fairhearing.audit import log as audit
 from fairhearing.audit.models import AuditEvent
 from fairhearing.cases.models import Case, EventKind
 from fairhearing.organisation.models import Member
@@ -32,7 +31,13 @@ from fairhearing.procedure.next_steps import NextStep, Party
 from fairhearing.procedure.stages import Stage
 from fairhearing.procedure.workflow import APPEAL_GROUNDS
 from fairhearing.web import portal_selectors as selectors
-from fairhearing.web.portal_submissions import own_data_download, record_case_view, submit_appeal, submit_response
+from fairhearing.web.portal_submissions import (
+    own_data_download,
+    record_case_view,
+    record_cases_listed,
+    submit_appeal,
+    submit_response,
+)
 
 router = Router(tags=["member"])
 
@@ -290,17 +295,8 @@ def list_my_cases(request: HttpRequest) -> QuerySet[Case]:
     request.portal_parties = {pc.case.pk: pc for pc in found}
     member = request.user.member
     if member is not None:
-        # Looking at one's cases is a view of them, on the log as in the portal.
         with transaction.atomic():
-            audit.record(
-                request.user,
-                "portal.viewed",
-                "member",
-                member.pk,
-                summary="A member listed their cases through the API.",
-                subjects=[member.pk],
-                data={"cases": [pc.case.reference for pc in found], "via": "api"},
-            )
+            record_cases_listed(request.user, member, found, timezone.now(), through="the API")
     return Case.objects.filter(pk__in=list(request.portal_parties)).select_related("rulebook_version", "notice")
 
 
