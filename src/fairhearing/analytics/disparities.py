@@ -1,0 +1,209 @@
+"""Differences in outcomes between groups of respondents, raw and adjusted for the mix of cases.
+
+Each group is compared with everyone else (one against the rest) on each outcome:
+
+- dismissed at triage (among cases that were dismissed or decided), like cases = same seriousness;
+- suspended or expelled, and expelled (among proven, assessed decisions), like cases = same guideline starting
+  point;
+- time from receipt to decision or dismissal, like cases = same seriousness and the same way of ending.
+
+A rate is shown with its Wilson interval. The raw effect is the odds ratio against the rest; the adjusted effect
+is the Mantel-Haenszel odds ratio pooled over strata of like cases, so a body that hears graver cases is not
+called harsh for it. Time is compared on the log scale by least squares, with and without the strata. Every
+comparison's adjusted p-value goes through one Benjamini-Hochberg correction, so that across all the groups and
+outcomes looked at, the expected share of reported differences that are flukes stays at `alpha`. A group with
+fewer than `min_group` cases is shown as too small to judge: no rate, no test, no place in any ranking.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import statsmodels.api as sm
+from statsmodels.stats.contingency_tables import StratifiedTable, Table2x2
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import proportion_confint
+
+from fairhearing.analytics.records import CaseRecord, Scale
+from fairhearing.analytics.results import Comparison, Interval
+
+GroupOf = Callable[[CaseRecord], Sequence[str]]
+
+
+def _decision_body(r: CaseRecord) -> Sequence[str]:
+    return [r.decision.body] if r.decision is not None else [r.body]
+
+
+def _decision_maker(r: CaseRecord) -> Sequence[str]:
+    return [r.decision.decision_maker] if r.decision is not None and r.decision.decision_maker else []
+
+
+def _offices(r: CaseRecord) -> Sequence[str]:
+    groups = sorted(r.offices)
+    if r.offices:
+        groups.append("any office")
+    if r.senior:
+        groups.append("senior office")
+    return groups
+
+
+ATTRIBUTES: dict[str, GroupOf] = {
+    "region": lambda r: [r.region] if r.region else [],
+    "body": _decision_body,
+    "decision_maker": _decision_maker,
+    "office": _offices,
+    "special_category": lambda r: [r.special] if r.special else [],
+}
+# Groups within an attribute whose comparison population is every case with a known value of the attribute;
+# for offices, that is everyone (holding no office is a value too).
+EVERYONE_HAS = {"office"}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    measure: str  # "rate" or "time"
+    population: Callable[[CaseRecord], bool]
+    value: Callable[[CaseRecord], float]
+    stratum: Callable[[CaseRecord], Hashable]
+
+
+def outcomes(scale: Scale) -> tuple[Outcome, ...]:
+    def assessed(r: CaseRecord) -> bool:
+        return r.decision is not None and r.decision.assessed
+
+    def concluded(r: CaseRecord) -> bool:
+        return r.concluded_on is not None
+
+    def like_decisions(r: CaseRecord) -> Hashable:
+        # The guideline starting point alone: finer strata (say, by the factors recorded) would leave a group
+        # whose decisions all record some unusual combination of factors with nobody to be compared with.
+        d = r.decision
+        assert d is not None
+        return d.guideline_start
+
+    def days(r: CaseRecord) -> float:
+        end = r.concluded_on
+        assert end is not None
+        return float(max(0, (end - r.received_on).days))
+
+    return (
+        Outcome(
+            "dismissed at triage", "rate", concluded, lambda r: float(r.dismissed_at_triage), lambda r: r.seriousness
+        ),
+        Outcome(
+            "suspended or expelled",
+            "rate",
+            assessed,
+            lambda r: float(r.decision.severity >= scale.suspension_from),  # type: ignore[union-attr]
+            like_decisions,
+        ),
+        Outcome(
+            "expelled",
+            "rate",
+            assessed,
+            lambda r: float(r.decision.severity >= scale.expulsion),  # type: ignore[union-attr]
+            like_decisions,
+        ),
+        Outcome("days to decision", "time", concluded, days, lambda r: (r.seriousness, r.dismissed_at_triage)),
+    )
+
+
+def _interval(estimate: float, low: float, high: float) -> Interval:
+    return Interval(round(float(estimate), 4), round(float(low), 4), round(float(high), 4))
+
+
+def _rate_comparison(base: Comparison, member: np.ndarray, y: np.ndarray, strata: list[Hashable]) -> Comparison:
+    events, n = int(y[member].sum()), int(member.sum())
+    rest_events, rest = int(y[~member].sum()), int((~member).sum())
+    low, high = proportion_confint(events, n, alpha=0.05, method="wilson")
+    raw_table = Table2x2(np.array([[events, n - events], [rest_events, rest - rest_events]]), shift_zeros=True)
+    raw = _interval(raw_table.oddsratio, *raw_table.oddsratio_confint())
+    tables = []
+    by_stratum: dict[Hashable, list[int]] = defaultdict(list)
+    for i, s in enumerate(strata):
+        by_stratum[s].append(i)
+    for rows in by_stratum.values():
+        idx = np.array(rows)
+        g, yy = member[idx], y[idx]
+        table = np.array([[yy[g].sum(), g.sum() - yy[g].sum()], [yy[~g].sum(), (~g).sum() - yy[~g].sum()]], dtype=float)
+        # A stratum tells something only if it holds both groups and both outcomes.
+        if table.sum(axis=1).all() and table.sum(axis=0).all():
+            tables.append(table)
+    adjusted, p = None, None
+    if tables:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = float(StratifiedTable(tables).test_null_odds(correction=True).pvalue)
+            pooled = StratifiedTable(tables)
+            if not (np.isfinite(pooled.oddsratio_pooled) and pooled.oddsratio_pooled > 0):
+                # Every like case in the group went one way: add half to each cell (Haldane) for a finite estimate.
+                pooled = StratifiedTable([t + 0.5 for t in tables])
+            adjusted = _interval(pooled.oddsratio_pooled, *pooled.oddsratio_pooled_confint())
+    return replace(
+        base,
+        value=round(events / n, 4),
+        value_interval=_interval(events / n, low, high),
+        reference_value=round(rest_events / rest, 4),
+        raw=raw,
+        adjusted=adjusted,
+        p_value=None if p is None or not np.isfinite(p) else p,
+    )
+
+
+def _time_comparison(base: Comparison, member: np.ndarray, y: np.ndarray, strata: list[Hashable]) -> Comparison:
+    logs = np.log1p(y)
+    raw_fit = sm.OLS(logs, sm.add_constant(member.astype(float))).fit(cov_type="HC3")
+    labels = sorted(set(strata), key=repr)
+    dummies = np.array([[s == label for label in labels[1:]] for s in strata], dtype=float).reshape(len(y), -1)
+    design = sm.add_constant(np.column_stack([member.astype(float), dummies]))
+    adjusted_fit = sm.OLS(logs, design).fit(cov_type="HC3")
+    raw_low, raw_high = raw_fit.conf_int()[1]
+    adj_low, adj_high = adjusted_fit.conf_int()[1]
+    p = float(adjusted_fit.pvalues[1])
+    return replace(
+        base,
+        value=float(np.median(y[member])),
+        reference_value=float(np.median(y[~member])),
+        raw=_interval(np.exp(raw_fit.params[1]), np.exp(raw_low), np.exp(raw_high)),
+        adjusted=_interval(np.exp(adjusted_fit.params[1]), np.exp(adj_low), np.exp(adj_high)),
+        p_value=p if np.isfinite(p) else None,
+    )
+
+
+def compare(
+    records: Sequence[CaseRecord], scale: Scale, *, alpha: float = 0.05, min_group: int = 10
+) -> list[Comparison]:
+    """Every comparison made, in a fixed order (attribute, group, outcome) - never ranked by effect."""
+    comparisons: list[Comparison] = []
+    for outcome in outcomes(scale):
+        population = [r for r in records if outcome.population(r)]
+        for attribute, group_of in ATTRIBUTES.items():
+            groups_of = [group_of(r) for r in population]
+            known = [r for r, g in zip(population, groups_of, strict=True) if g or attribute in EVERYONE_HAS]
+            known_groups = [g for g in groups_of if g or attribute in EVERYONE_HAS]
+            names = sorted({name for g in known_groups for name in g})
+            if len(known) < 2 * min_group or (len(names) < 2 and attribute not in EVERYONE_HAS):
+                continue
+            y = np.array([outcome.value(r) for r in known])
+            strata = [outcome.stratum(r) for r in known]
+            for name in names:
+                member = np.array([name in g for g in known_groups])
+                base = Comparison(attribute, name, outcome.name, outcome.measure, int(member.sum()), True)
+                if member.sum() < min_group or (~member).sum() < min_group:
+                    comparisons.append(base)
+                    continue
+                base = replace(base, too_small=False)
+                if outcome.measure == "rate":
+                    comparisons.append(_rate_comparison(base, member, y, strata))
+                else:
+                    comparisons.append(_time_comparison(base, member, y, strata))
+    tested = [i for i, c in enumerate(comparisons) if c.p_value is not None]
+    if tested:
+        reject, adjusted, *_ = multipletests([comparisons[i].p_value for i in tested], alpha=alpha, method="fdr_bh")
+        for i, r, q in zip(tested, reject, adjusted, strict=True):
+            comparisons[i] = replace(comparisons[i], p_adjusted=float(f"{q:.3g}"), reported=bool(r))
+    comparisons.sort(key=lambda c: (c.attribute, c.group, c.outcome))
+    return comparisons
