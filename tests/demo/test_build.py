@@ -149,8 +149,8 @@ def test_the_pattern_is_in_the_database(example_source):
     )
     # Offices are those held at the time of the conduct, as recorded on the case.
     lenient = [d for d in graver.select_related("case") if {"mp", "national-officer"} & set(d.case.respondent_offices)]
-    assert harsh.count() >= 5
-    assert len(lenient) >= 5
+    assert harsh.count() >= 4
+    assert len(lenient) >= 4
     # ...surrounded by many more ordinary decisions that sit inside their guideline range.
     rulebook = RulebookVersion.objects.get().rulebook
     within = [

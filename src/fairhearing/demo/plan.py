@@ -384,7 +384,7 @@ class _Planner:
         senior = [m for m in members if any(s.office in SENIOR_OFFICES and s.since <= self.earliest for s in m.offices)]
         ordinary = [m for m in members if not m.offices and m.status == MemberStatus.ACTIVE]
         anyone = [m for m in members if m.status == MemberStatus.ACTIVE]
-        n_pattern = max(4, self.n_cases // 16)
+        n_pattern = max(4, self.n_cases // 30)
         kinds = ["harsh"] * n_pattern + ["lenient"] * n_pattern
         kinds += ["ordinary"] * max(0, self.n_cases - len(kinds))
         # Every open stage, and a dismissal, appear at least once; the rest are mostly closed history.
@@ -440,7 +440,8 @@ class _Planner:
         if pattern == "harsh":
             culpability, harm = "C", "3"
             sanction, months = "suspension", self.rng.choice([6, 12, 18])
-            aggravating, mitigating = ("public-platform",), ()
+            # No aggravating factor found, and none in the guidelines would take a retweet to suspension.
+            aggravating, mitigating = (), ()
             reasons = "The panel considered that the post damaged the party."
             departure = "The post was seen by many members."
         else:
