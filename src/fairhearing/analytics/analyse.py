@@ -148,6 +148,7 @@ def run_analysis(
     outliers: list[Outlier] = []
     indices = []
     funnels: list[Funnel] = []
+    expected_by_ref: dict[str, float] | None = None
     model: dict[str, object] = {
         "kind": "proportional-odds (cumulative logit), ridge-penalised, cross-fitted and trimmed",
         "features": list(features.COLUMNS),
@@ -169,6 +170,7 @@ def run_analysis(
         )
         outliers = _outliers(decided, y, fitted, index, scale, alpha)
         expected = fitted.probabilities @ np.arange(size)
+        expected_by_ref = {r.ref: float(e) for r, e in zip(decided, expected, strict=True)}
         indices = consistency_indices(
             decided,
             y,
@@ -184,13 +186,18 @@ def run_analysis(
             f"Only {len(decided)} assessed decision(s): at least {MIN_DECISIONS} are needed before the model, the "
             "outliers and the indices mean anything."
         )
-    comparisons = compare(records, scale, alpha=alpha, min_group=min_group)
+    comparisons = compare(records, scale, alpha=alpha, min_group=min_group, expected=expected_by_ref)
     return Report(
         generated_at=now.isoformat(),
         cases=len(records),
         decisions=sum(1 for r in records if r.decision is not None),
         assessed=len(decided),
-        settings={"alpha": alpha, "min_group": min_group, "precedents_shown": PRECEDENTS_SHOWN},
+        settings={
+            "alpha": alpha,
+            "min_group": min_group,
+            "precedents_shown": PRECEDENTS_SHOWN,
+            "sanction_names": dict(zip(scale.sanctions, scale.names, strict=True)),
+        },
         model=model,
         outliers=tuple(outliers),
         outside_guideline=tuple(guideline_departures(records, scale)),

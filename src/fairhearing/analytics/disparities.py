@@ -7,6 +7,10 @@ Each group is compared with everyone else (one against the rest) on each outcome
   point;
 - time from receipt to decision or dismissal, like cases = same seriousness and the same way of ending.
 
+Decision-makers are compared only with others on the same body, and time only within the same body (except in
+the comparison of bodies themselves): the rulebook gives bodies different powers and routes different cases to
+them, and a chair of the national panel is not harsh for hearing the cases that may end in expulsion.
+
 A rate is shown with its Wilson interval. The raw effect is the odds ratio against the rest; the adjusted effect
 is the Mantel-Haenszel odds ratio pooled over strata of like cases, so a body that hears graver cases is not
 called harsh for it. Time is compared on the log scale by least squares, with and without the strata. Every
@@ -18,7 +22,7 @@ fewer than `min_group` cases is shown as too small to judge: no rate, no test, n
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -65,7 +69,7 @@ EVERYONE_HAS = {"office"}
 @dataclass(frozen=True)
 class Outcome:
     name: str
-    measure: str  # "rate" or "time"
+    measure: str  # "rate", "time" or "steps"
     population: Callable[[CaseRecord], bool]
     value: Callable[[CaseRecord], float]
     stratum: Callable[[CaseRecord], Hashable]
@@ -112,6 +116,16 @@ def outcomes(scale: Scale) -> tuple[Outcome, ...]:
     )
 
 
+def _severity_outcome(expected: Mapping[str, float]) -> Outcome:
+    return Outcome(
+        "sanction severity",
+        "steps",
+        lambda r: r.ref in expected and r.decision is not None and r.decision.assessed,
+        lambda r: float(r.decision.severity),  # type: ignore[union-attr]
+        lambda r: None,
+    )
+
+
 def _interval(estimate: float, low: float, high: float) -> Interval:
     return Interval(round(float(estimate), 4), round(float(low), 4), round(float(high), 4))
 
@@ -153,32 +167,82 @@ def _rate_comparison(base: Comparison, member: np.ndarray, y: np.ndarray, strata
     )
 
 
+def _group_effect(values: np.ndarray, member: np.ndarray, strata: list[Hashable]) -> tuple[float, float, float, float]:
+    """The group's difference from the rest in mean `values`, within strata: least squares with a fixed effect
+    per stratum and heteroscedasticity-robust (HC1) errors. (estimate, low, high, p-value).
+
+    The fixed effects are swept out by centring both variables within each stratum (Frisch-Waugh-Lovell), which
+    gives the same estimate as a term per stratum without a design matrix as wide as the strata are many."""
+    codes = np.unique(np.array([repr(s) for s in strata]), return_inverse=True)[1]
+    g = member.astype(float)
+    counts = np.bincount(codes)
+
+    def centred(v: np.ndarray) -> np.ndarray:
+        return v - (np.bincount(codes, weights=v) / counts)[codes]
+
+    fit = sm.OLS(centred(values), centred(g)).fit(cov_type="HC1")
+    low, high = fit.conf_int()[0]
+    return float(fit.params[0]), float(low), float(high), float(fit.pvalues[0])
+
+
 def _time_comparison(base: Comparison, member: np.ndarray, y: np.ndarray, strata: list[Hashable]) -> Comparison:
+    # On the log scale a difference is a ratio: "their cases took 1.4 times as long".
     logs = np.log1p(y)
-    raw_fit = sm.OLS(logs, sm.add_constant(member.astype(float))).fit(cov_type="HC3")
-    labels = sorted(set(strata), key=repr)
-    dummies = np.array([[s == label for label in labels[1:]] for s in strata], dtype=float).reshape(len(y), -1)
-    design = sm.add_constant(np.column_stack([member.astype(float), dummies]))
-    adjusted_fit = sm.OLS(logs, design).fit(cov_type="HC3")
-    raw_low, raw_high = raw_fit.conf_int()[1]
-    adj_low, adj_high = adjusted_fit.conf_int()[1]
-    p = float(adjusted_fit.pvalues[1])
+    raw = _group_effect(logs, member, [None] * len(y))
+    adjusted = _group_effect(logs, member, strata)
     return replace(
         base,
         value=float(np.median(y[member])),
         reference_value=float(np.median(y[~member])),
-        raw=_interval(np.exp(raw_fit.params[1]), np.exp(raw_low), np.exp(raw_high)),
-        adjusted=_interval(np.exp(adjusted_fit.params[1]), np.exp(adj_low), np.exp(adj_high)),
-        p_value=p if np.isfinite(p) else None,
+        raw=_interval(*np.exp(raw[:3])),
+        adjusted=_interval(*np.exp(adjusted[:3])),
+        p_value=adjusted[3] if np.isfinite(adjusted[3]) else None,
     )
 
 
+def _steps_comparison(
+    base: Comparison, member: np.ndarray, y: np.ndarray, residual: np.ndarray, strata: list[Hashable]
+) -> Comparison:
+    # Raw: the difference in mean severity, in steps of the sanction scale. Adjusted: the difference in how far
+    # each decision sits above what the ordinal model expects from its legitimate facts.
+    raw = _group_effect(y, member, [None] * len(y))
+    adjusted = _group_effect(residual, member, strata)
+    return replace(
+        base,
+        value=round(float(y[member].mean()), 4),
+        reference_value=round(float(y[~member].mean()), 4),
+        raw=_interval(*raw[:3]),
+        adjusted=_interval(*adjusted[:3]),
+        p_value=adjusted[3] if np.isfinite(adjusted[3]) else None,
+    )
+
+
+def _also_alike(attribute: str, outcome: Outcome, r: CaseRecord) -> tuple[str, ...]:
+    """What else like cases must share for this comparison. A decision-maker is compared with others sitting on
+    the same body, since bodies differ in powers and in the cases routed to them. Time to decision depends on
+    the body that hears a case, which the rulebook sets (offices route cases to national bodies, for one), so
+    time is compared within bodies too - except between bodies, which is the comparison itself."""
+    if attribute == "decision_maker" or (outcome.measure == "time" and attribute != "body"):
+        return tuple(_decision_body(r))
+    return ()
+
+
 def compare(
-    records: Sequence[CaseRecord], scale: Scale, *, alpha: float = 0.05, min_group: int = 10
+    records: Sequence[CaseRecord],
+    scale: Scale,
+    *,
+    alpha: float = 0.05,
+    min_group: int = 10,
+    expected: Mapping[str, float] | None = None,
 ) -> list[Comparison]:
-    """Every comparison made, in a fixed order (attribute, group, outcome) - never ranked by effect."""
+    """Every comparison made, in a fixed order (attribute, group, outcome) - never ranked by effect.
+
+    With `expected` (each assessed decision's expected severity under the ordinal model, by case reference),
+    severity itself is compared too, in steps of the scale: the most sensitive measure, since a group treated a
+    step harsher shows there even where no step crosses into suspension."""
     comparisons: list[Comparison] = []
-    for outcome in outcomes(scale):
+    steps = () if expected is None else (_severity_outcome(expected),)
+    for outcome in (*outcomes(scale), *steps):
         population = [r for r in records if outcome.population(r)]
         for attribute, group_of in ATTRIBUTES.items():
             groups_of = [group_of(r) for r in population]
@@ -188,7 +252,7 @@ def compare(
             if len(known) < 2 * min_group or (len(names) < 2 and attribute not in EVERYONE_HAS):
                 continue
             y = np.array([outcome.value(r) for r in known])
-            strata = [outcome.stratum(r) for r in known]
+            strata = [(outcome.stratum(r), *_also_alike(attribute, outcome, r)) for r in known]
             for name in names:
                 member = np.array([name in g for g in known_groups])
                 base = Comparison(attribute, name, outcome.name, outcome.measure, int(member.sum()), True)
@@ -198,8 +262,13 @@ def compare(
                 base = replace(base, too_small=False)
                 if outcome.measure == "rate":
                     comparisons.append(_rate_comparison(base, member, y, strata))
-                else:
+                elif outcome.measure == "time":
                     comparisons.append(_time_comparison(base, member, y, strata))
+                else:
+                    assert expected is not None
+                    residual = y - np.array([expected[r.ref] for r in known])
+                    alike = [_also_alike(attribute, outcome, r) for r in known]
+                    comparisons.append(_steps_comparison(base, member, y, residual, alike))
     tested = [i for i, c in enumerate(comparisons) if c.p_value is not None]
     if tested:
         reject, adjusted, *_ = multipletests([comparisons[i].p_value for i in tested], alpha=alpha, method="fdr_bh")

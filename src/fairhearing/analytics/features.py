@@ -1,7 +1,8 @@
 """The legitimate features of a decided case: what the sanction guidelines say may bear on the sanction.
 
 The guideline starting point (the rulebook's own reading of culpability and harm), how serious the conduct
-alleged is, how many aggravating and mitigating factors the panel found and how many allegations there were.
+alleged is, how many allegations there were, and the balance of the aggravating and mitigating factors the panel
+found.
 
 Who the respondent is - their region, offices, or any personal attribute - is never a feature: the analytics ask
 whether outcomes depend on those, so the model must not be allowed to explain them away. Nor is the kind of
@@ -17,7 +18,18 @@ import numpy as np
 
 from fairhearing.analytics.records import CaseRecord
 
-COLUMNS = ("guideline starting point", "seriousness", "aggravating factors", "mitigating factors", "allegations")
+# The balance of factors enters as categories, not as a straight line: panels weigh factors against each other
+# and move a step or two for the balance, not one step per factor however many there are.
+BALANCES = (-2, -1, 1, 2)
+COLUMNS = (
+    "guideline starting point",
+    "seriousness",
+    "allegations",
+    "two or more mitigating factors on balance",
+    "one mitigating factor on balance",
+    "one aggravating factor on balance",
+    "two or more aggravating factors on balance",
+)
 
 
 def matrix(records: Sequence[CaseRecord]) -> np.ndarray:
@@ -27,5 +39,8 @@ def matrix(records: Sequence[CaseRecord]) -> np.ndarray:
         d = r.decision
         if d is None or d.guideline_start is None:
             raise ValueError(f"{r.ref} has no assessed decision")
-        x[i] = (d.guideline_start, r.seriousness, len(d.aggravating), len(d.mitigating), len(r.clauses))
+        balance = max(-2, min(2, len(d.aggravating) - len(d.mitigating)))
+        x[i, :3] = (d.guideline_start, r.seriousness, len(r.clauses))
+        if balance:
+            x[i, 3 + BALANCES.index(balance)] = 1.0
     return x

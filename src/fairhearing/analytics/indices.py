@@ -4,9 +4,10 @@
   cases explain - one minus the squared error of the model's expected severity (each decision predicted by a
   model that did not see it) over the total variance. 1 would be perfectly predictable from the facts; low
   values mean outcomes turn on something else.
-- **Like-case spread**: like cases share the guideline starting point, seriousness and numbers of aggravating
-  and mitigating factors. For each decision with like cases elsewhere, the gap in sanction steps between it and
-  the median of those like cases; the index is the average gap. 0 means like cases were decided alike.
+- **Like-case spread**: like cases share the guideline starting point, seriousness and the balance of
+  aggravating over mitigating factors. For each decision with like cases elsewhere, the gap in sanction steps
+  between it and the median of those like cases; the index is the average gap. 0 means like cases were decided
+  alike.
 - **Neighbour agreement**: one minus the average gap between each decision and the mean of its five nearest
   decisions in the space of legitimate features, as a share of the whole sanction scale (Zemel et al.'s
   consistency). 1 means every decision matches its most similar cases.
@@ -29,7 +30,7 @@ NEIGHBOURS = 5
 def like_key(r: CaseRecord) -> Hashable:
     d = r.decision
     assert d is not None
-    return (d.guideline_start, r.seriousness, len(d.aggravating), len(d.mitigating))
+    return (d.guideline_start, r.seriousness, max(-2, min(2, len(d.aggravating) - len(d.mitigating))))
 
 
 def like_case_gaps(records: Sequence[CaseRecord], y: np.ndarray) -> np.ndarray:

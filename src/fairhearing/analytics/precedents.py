@@ -102,8 +102,10 @@ class PrecedentIndex:
         self._texts = bm25s.tokenize(
             [r.text for r in self.cases], stopwords="en", show_progress=False, return_ids=False
         )
-        self._bm25 = bm25s.BM25(k1=K1, b=B)
-        if n:
+        self._bm25 = bm25s.BM25(k1=K1, b=B, dtype="float64")
+        # BM25 needs some words to index: a history with no particulars at all is compared on structure alone.
+        self._has_text = any(self._texts)
+        if self._has_text:
             self._bm25.index(self._texts, show_progress=False)
 
     def __len__(self) -> int:
@@ -116,8 +118,8 @@ class PrecedentIndex:
     # --- the vectorised search -----------------------------------------------------------------------
 
     def text_scores(self, query: CaseRecord) -> np.ndarray:
-        words = [w for w in tokens(query.text) if w in self._bm25.vocab_dict]
-        if not words or not self.cases:
+        words = [w for w in tokens(query.text) if self._has_text and w in self._bm25.vocab_dict]
+        if not words:
             return np.zeros(len(self.cases))
         scores = np.asarray(self._bm25.get_scores(words), dtype=float)
         top = scores.max()
@@ -203,6 +205,7 @@ class PrecedentIndex:
         n = len(self._texts)
         lengths = [len(t) for t in self._texts]
         average = sum(lengths) / n if n else 0.0
+        average = average or 1.0  # no words anywhere: every text score is zero, whatever the average
         frequency: Counter[str] = Counter()
         for text in self._texts:
             frequency.update(set(text))

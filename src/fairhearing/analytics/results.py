@@ -87,14 +87,17 @@ class Comparison:
     attribute: str
     group: str
     outcome: str
-    measure: str  # "rate" or "time"
+    measure: str  # "rate", "time" or "steps"
     cases: int
     too_small: bool
-    value: float | None = None  # rate, or median days
+    value: float | None = None  # rate, median days, or mean severity in steps
     value_interval: Interval | None = None  # Wilson interval for a rate
     reference_value: float | None = None
-    raw: Interval | None = None  # odds ratio (rates) or ratio of geometric means (time)
-    adjusted: Interval | None = None  # Mantel-Haenszel odds ratio, or ratio adjusted by stratum
+    # Rates: odds ratio. Time: ratio of geometric means. Steps: difference in mean severity.
+    raw: Interval | None = None
+    # Rates: Mantel-Haenszel odds ratio over like cases. Time: ratio within like cases. Steps: difference in
+    # severity above what the ordinal model expects from the legitimate facts.
+    adjusted: Interval | None = None
     p_value: float | None = None
     p_adjusted: float | None = None
     reported: bool = False
