@@ -22,6 +22,8 @@ COMMANDS = {
     "reset-two-factor": "remove a user's authenticator app, for a lost phone (reset-two-factor USERNAME)",
     "token": "make, list and revoke personal API tokens (token create USERNAME --name NAME, list, revoke)",
     "import": "import members, regions and branches, or past cases from CSV/XLSX (import members|units|cases FILE)",
+    "analyse": "analyse decisions for consistency and fairness, store the run, flag outliers (--json, --out DIR)",
+    "precedents": "the decided cases most like one case and how they were decided (precedents REFERENCE)",
     "openapi": "print the API's OpenAPI document (--output FILE writes it, --check FILE compares)",
     "manage": "run any Django management command (migrate, createsuperuser, ...)",
 }

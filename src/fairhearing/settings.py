@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "fairhearing.web",
     "fairhearing.api",
     "fairhearing.imports",
+    "fairhearing.analysis",
     # Only for the API docs' Swagger UI files, served from here rather than a CDN.
     "ninja",
 ]

@@ -21,6 +21,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 
+from fairhearing.analysis.models import AnalysisTrigger
+from fairhearing.analysis.services import refresh_analysis
 from fairhearing.api.openapi_document import document_text
 from fairhearing.api.tokens import issue_token
 from tests.web.test_access_matrix import EVERYONE, LOG_READERS, PEOPLE, READ_CASE, SIGNED_IN, WITH_MEMBERSHIP
@@ -85,6 +87,7 @@ MATRIX: dict[str, Row] = {
     "get_case": Row("/cases/{ref}", READ_CASE),
     "list_case_timeline": Row("/cases/{ref}/timeline", READ_CASE),
     "get_case_decision": Row("/cases/{ref}/decision", READ_CASE),
+    "get_case_precedents": Row("/cases/{ref}/precedents", READ_CASE),
     "list_case_appeals": Row("/cases/{ref}/appeals", READ_CASE),
     "list_case_actions": Row("/cases/{ref}/actions", READ_CASE),
     # Every action: who the engine lets take it, who may act on this case, and the body they act for.
@@ -166,6 +169,7 @@ MATRIX: dict[str, Row] = {
     # Oversight.
     "get_oversight_dashboard": Row("/oversight/dashboard", frozenset({"oversight"})),
     "get_oversight_statistics": Row("/oversight/statistics", frozenset({"oversight"})),
+    "get_oversight_analysis": Row("/oversight/analysis", frozenset({"oversight"})),
     "list_oversight_flags": Row("/oversight/flags", FLAG_HANDLERS, listing=True),
     "raise_oversight_flag": Row(
         "/oversight/flags", frozenset({"oversight"}), "post", {"case": "{ref}", "kind": "delay", "detail": "Slow?"}
@@ -228,6 +232,8 @@ def world(django_db_setup, django_db_blocker, example_source, tmp_path_factory):
     with django_db_blocker.unblock(), transaction.atomic():
         users, ids = build_web_world(example_source)
         ids["number"] = users["mp"].member.membership_number
+        # The latest analysis is there to read (before one has run, oversight too is told there is none).
+        refresh_analysis(trigger=AnalysisTrigger.SCHEDULE)
         tokens = {who: issue_token(user, name="Matrix", scope="write").secret for who, user in users.items()}
         yield tokens, ids
         transaction.set_rollback(True)

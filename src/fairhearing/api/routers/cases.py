@@ -6,6 +6,7 @@ staff record (`cases.view_case_record`), and anyone else is told it does not exi
 
 # No `from __future__ import annotations` here: ninja reads `Query[CaseFilters]` through the pager's wrapper, where
 # a string annotation cannot be resolved.
+from dataclasses import asdict
 from datetime import date
 from typing import Any, Literal
 
@@ -19,6 +20,7 @@ from pydantic import ConfigDict
 
 from fairhearing.access.policy import CaseView, case_view, roles_of
 from fairhearing.accounts.roles import Role
+from fairhearing.analysis.precedent_lookup import precedents_for
 from fairhearing.api.case_schemas import (
     CaseAppealOut,
     CaseDecisionOut,
@@ -136,6 +138,55 @@ def list_case_appeals(request: HttpRequest, reference: str) -> QuerySet[Appeal]:
     decisions = case_detail(request, case, "api/appeals")["decisions"]
     request._fairhearing_appeal_decision = next((d for d in decisions if d["kind"] == "appeal"), None)
     return Appeal.objects.filter(case=case).select_related("body")
+
+
+class CasePrecedentOut(Schema):
+    """A decided case like this one: what it was about and what was decided, never who it was about."""
+
+    case_ref: str
+    score: float = Field(description="Overall similarity, 0 to 1: the recorded facts and the words together.")
+    structured: float = Field(description="Similarity of the recorded facts: clauses, culpability, harm, factors.")
+    text: float = Field(description="Similarity of the allegations' words.")
+    decided_on: str
+    body: str
+    clauses: list[str]
+    culpability: str
+    harm: str
+    aggravating: list[str]
+    mitigating: list[str]
+    sanction: str
+    severity: int = Field(description="The sanction's place in the rulebook's scale: 0 is the mildest.")
+
+
+class CasePrecedentSpreadOut(Schema):
+    counts: dict[str, int] = Field(description="How many of the precedents got each sanction, mildest first.")
+    lowest: str
+    highest: str
+    median: str
+
+
+class CasePrecedentsOut(Schema):
+    case: str
+    precedents: list[CasePrecedentOut]
+    spread: CasePrecedentSpreadOut | None = Field(description="None when there is no decided case to compare.")
+
+
+class CasePrecedentFilters(Schema):
+    k: int = Field(10, ge=1, le=50, description="How many precedents.")
+
+
+@router.get("/{reference}/precedents", response=CasePrecedentsOut, summary="The decided cases most like this one")
+def get_case_precedents(request: HttpRequest, reference: str, filters: Query[CasePrecedentFilters]) -> dict[str, Any]:
+    """Comparable past decisions and how they were decided, as the panel sees them at decision time; the case
+    itself is never among them. For those who read the case's staff record. Logged."""
+    case = staff_case(request, reference)
+    log_view(request.user, case, page="api/precedents")
+    found, spread = precedents_for(case, filters.k)
+    return {
+        "case": case.reference,
+        "precedents": [asdict(p) for p in found],
+        "spread": asdict(spread) if spread else None,
+    }
 
 
 class CaseAllegationIn(Schema):

@@ -7,7 +7,7 @@ raises one (`policy.may_flag`).
 """
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -18,6 +18,7 @@ from ninja.pagination import paginate
 
 from fairhearing.access import policy
 from fairhearing.accounts.roles import Role
+from fairhearing.analysis.selectors import latest_run
 from fairhearing.api.pagination import KeysetPagination
 from fairhearing.api.problems import ApiProblem, invalid, not_found
 from fairhearing.audit.log import actor_label
@@ -231,6 +232,41 @@ def get_oversight_statistics(request: HttpRequest) -> dict:
         "total": cases.count(),
         "by_stage": [{"stage": row["stage"], "cases": row["cases"]} for row in by_stage],
         "by_body": [{"body": row["body__name"], "cases": row["cases"]} for row in by_body],
+    }
+
+
+class OversightAnalysisOut(Schema):
+    run: int = Field(description="The run's id: each run is kept.")
+    started_at: datetime
+    finished_at: datetime
+    trigger: str = Field(description="What ran it: the scheduled job or the command line.")
+    cases: int
+    decisions: int
+    outliers: int
+    flags_raised: int = Field(description="Flags this run raised on cases newly found out of line.")
+    report: dict[str, Any] = Field(
+        description="The whole report: outliers against like cases, decisions outside the sanction guideline, "
+        "consistency indices by body and year, disparities between groups (small groups suppressed) and funnel "
+        "plots, as `fairhearing analyse --json` prints it."
+    )
+
+
+@router.get("/analysis", response=OversightAnalysisOut, summary="The latest consistency and fairness analysis")
+def get_oversight_analysis(request: HttpRequest) -> dict:
+    _oversight_only(request)
+    run = latest_run()
+    if run is None:
+        raise not_found("analysis yet")
+    return {
+        "run": run.pk,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "trigger": run.trigger,
+        "cases": run.cases,
+        "decisions": run.decisions,
+        "outliers": run.outliers,
+        "flags_raised": run.flags_raised,
+        "report": run.report,
     }
 
 
