@@ -93,6 +93,7 @@ MATRIX: dict[str, Row] = {
     "workspace:dashboard": Row("/work/", WORKSPACE),
     "workspace:case_list": Row("/cases/", WORKSPACE),
     "workspace:oversight": Row("/oversight/", frozenset({"oversight"})),
+    "analysis:latest": Row("/oversight/analysis/", frozenset({"oversight"})),
     "workspace:raise_flag": Row("/cases/{ref}/flags/", frozenset({"oversight"}), "post"),
     "workspace:add_note": Row("/cases/{ref}/notes/", frozenset({"officer", "body_officer", "oversight"}), "post"),
     "workspace:resolve_flag": Row("/flags/{flag}/answer/", frozenset({"officer", "body_officer", "oversight"}), "post"),

@@ -12,7 +12,12 @@ import fairhearing
 TEMPLATES = sorted(Path(fairhearing.__file__).parent.glob("**/templates/**/*.html"))
 # The bundle and subject access documents are files people keep and open offline: they carry their own styles,
 # and are served (when they are served) with their own policy allowing exactly that.
-SELF_CONTAINED = {"evidence/bundle.html", "privacy/subject_access_report.html", "privacy/subject_access_evidence.html"}
+SELF_CONTAINED = {
+    "evidence/bundle.html",
+    "privacy/subject_access_report.html",
+    "privacy/subject_access_evidence.html",
+    "analysis/report.html",  # the analysis report written by `fairhearing analyse --out`; never served
+}
 
 
 @pytest.mark.django_db

@@ -1,0 +1,168 @@
+"""The report's SVG charts: well-formed, described in words, every point drawn, every label escaped."""
+
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+
+import pytest
+
+from fairhearing.analytics import charts
+from fairhearing.analytics.results import Funnel, FunnelPoint
+from tests.analytics.sample_report import funnel_limits, sample_report, stored
+
+HOSTILE = 'Smith & Jones <b>"Panel"</b>'
+
+
+def parse(svg: str) -> ET.Element:
+    # Our own output, parsed to prove it is well-formed XML; nothing external is read.
+    return ET.fromstring(svg)  # noqa: S314
+
+
+def described(root: ET.Element) -> tuple[str, str]:
+    assert root.tag == "svg" and root.get("role") == "img"
+    title, desc = root.find("title"), root.find("desc")
+    assert title is not None and title.text and desc is not None and desc.text
+    # The accessible name and description are the chart's own title and desc.
+    assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
+    return title.text, desc.text
+
+
+def body_funnel() -> Funnel:
+    return sample_report().funnels[0]
+
+
+def test_funnel_plot_draws_every_point_limits_and_the_line_at_one():
+    funnel = body_funnel()
+    root = parse(charts.funnel_plot(funnel, chart_id="f", title="Bodies", unit="body", units="bodies"))
+    title, desc = described(root)
+    assert title == "Bodies"
+    points = root.findall(".//*[@class='point']")
+    # The Constitutional Committee had nothing expected: it cannot be placed on a ratio scale, and the desc says so.
+    assert sorted(p.get("data-label") for p in points) == [
+        "Branch Executive",
+        "National Disputes Panel",
+        "Regional Office",
+    ]
+    assert "1 body with nothing expected could not be plotted" in desc
+    limits = root.findall("polyline")
+    assert sorted(line.get("data-limit") for line in limits) == ["95%", "95%", "99.8%", "99.8%"]
+    # The reference line at 1 is one of the horizontal lines, drawn in ink across the whole plot.
+    assert any(line.get("stroke") == charts.INK and line.get("y1") == line.get("y2") for line in root.findall("line"))
+
+
+def test_funnel_points_outside_the_limits_are_labelled_and_named_in_the_desc():
+    funnel = body_funnel()
+    positions = charts.funnel_positions(funnel)
+    assert positions == {
+        "Branch Executive": charts.ABOVE_998,
+        "National Disputes Panel": charts.WITHIN,
+        "Regional Office": charts.WITHIN,
+    }
+    root = parse(charts.funnel_plot(funnel, chart_id="f", title="Bodies", unit="body", units="bodies"))
+    labels = [t.text for t in root.findall(".//text[@class='point-label']")]
+    assert labels == ["Branch Executive"]
+    _, desc = described(root)
+    assert "Outside the 95% limits: Branch Executive (2.9 times expected, above, beyond 99.8%)" in desc
+    # Beyond 99.8% is drawn as a diamond, not only in another colour.
+    (marked,) = [p for p in root.findall(".//*[@class='point']") if p.get("data-label") == "Branch Executive"]
+    assert marked.tag == "path"
+
+
+def test_a_point_below_the_lower_limit_is_below():
+    funnel = Funnel("body", "suspension_or_more", (FunnelPoint("Quiet", 200, 2, 40.0, 0.05),), funnel_limits())
+    assert charts.funnel_positions(funnel) == {"Quiet": charts.BELOW_998}
+    desc = described(parse(charts.funnel_plot(funnel, chart_id="q", title="T")))[1]
+    assert "Quiet (0.05 times expected, below, beyond 99.8%)" in desc
+
+
+def test_funnel_plot_reads_the_stored_json_form_with_infinite_limits_as_null():
+    as_stored = stored()["funnels"][0]
+    assert as_stored["limits"][0][3] is None  # JSON has no infinity
+    root = parse(charts.funnel_plot(as_stored, chart_id="f", title="Bodies"))
+    assert len(root.findall(".//*[@class='point']")) == 3
+    assert charts.funnel_positions(as_stored) == charts.funnel_positions(body_funnel())
+
+
+def test_funnel_labels_and_titles_are_escaped():
+    funnel = Funnel("body", "x", (FunnelPoint(HOSTILE, 20, 15, 3.0, 5.0),), funnel_limits())
+    svg = charts.funnel_plot(funnel, chart_id='f"><script>', title="<Bodies & co>")
+    assert "<b>" not in svg and "<script>" not in svg and "<Bodies" not in svg
+    root = parse(svg)
+    assert root.find("title").text == "<Bodies & co>"
+    assert [t.text for t in root.findall(".//text[@class='point-label']")] == [HOSTILE]
+    assert root.find(".//*[@class='point']").get("data-label") == HOSTILE
+
+
+def test_forest_plot_is_on_a_log_scale_around_a_reference_line_at_one():
+    rows = [
+        charts.IntervalRow("Double", 2.0, 1.5, 2.5),
+        charts.IntervalRow("Half", 0.5, 0.4, 0.625, highlight=True),
+    ]
+    root = parse(charts.forest_plot(rows, chart_id="o", title="Odds"))
+    _, desc = described(root)
+    estimates = root.findall(".//rect[@class='estimate']")
+    assert [r.get("data-estimate") for r in estimates] == ["2", "0.5"]  # in the order given, never re-sorted
+    (reference,) = root.findall(".//line[@class='reference']")
+    one = float(reference.get("x1"))
+    double, half = (float(r.get("x")) + 4 for r in estimates)
+    # On a log scale half the odds sits as far below 1 as double the odds sits above it.
+    assert double - one == pytest.approx(one - half, abs=0.2)
+    assert "Double: 2.00 (1.50 to 2.50)" in desc and "Half: 0.50 (0.40 to 0.62) (reported)" in desc
+    # The reported row is in the alert colour.
+    assert [line.get("stroke") for line in root.findall(".//line[@class='interval']")] == [charts.ACCENT, charts.ALERT]
+
+
+def test_forest_plot_draws_an_open_interval_to_the_edge_with_an_arrow():
+    rows = [charts.IntervalRow("Open", 3.0, 0.0, math.inf), charts.IntervalRow("Huge", 400.0, 150.0, 900.0)]
+    root = parse(charts.forest_plot(rows, chart_id="o", title="Odds"))
+    _, desc = described(root)
+    assert "Open: 3.00 (0.00 to ∞)" in desc
+    arrows = [p for p in root.findall("path")]
+    assert len(arrows) == 3  # both ends of the open interval, and the far end of the huge one
+
+
+def test_forest_plot_escapes_labels():
+    svg = charts.forest_plot([charts.IntervalRow(HOSTILE, 1.2, 0.9, 1.6)], chart_id="o", title="A & B")
+    assert "<b>" not in svg
+    root = parse(svg)
+    assert HOSTILE in [t.find("title").text for t in root.findall("text") if t.find("title") is not None]
+
+
+def test_bar_chart_bars_are_proportional_and_a_missing_value_says_too_few():
+    bars = [charts.Bar("Whole organisation", 0.8), charts.Bar("Branch", 0.4), charts.Bar("Tiny", None)]
+    root = parse(charts.bar_chart(bars, chart_id="b", title="Explained share", summary="Explained share."))
+    _, desc = described(root)
+    widths = [float(r.get("width")) for r in root.findall(".//rect[@class='bar']")]
+    assert len(widths) == 2 and widths[0] == pytest.approx(2 * widths[1])
+    texts = [t.text for t in root.findall("text")]
+    assert "too few to judge" in texts and "80%" in texts and "40%" in texts
+    assert desc == "Explained share. Whole organisation: 80%; Branch: 40%; Tiny: too few to judge."
+
+
+def test_bar_chart_escapes_labels():
+    svg = charts.bar_chart([charts.Bar(HOSTILE, 0.5)], chart_id="b", title="T")
+    assert "<b>" not in svg
+    parse(svg)
+
+
+def test_charts_carry_no_url_and_no_script():
+    report = sample_report()
+    svgs = [
+        charts.funnel_plot(report.funnels[0], chart_id="f", title="F"),
+        charts.forest_plot([charts.IntervalRow("A", 1.5, 1.1, 2.0)], chart_id="o", title="O"),
+        charts.bar_chart([charts.Bar("A", 0.5)], chart_id="b", title="B"),
+    ]
+    for svg in svgs:
+        assert "http" not in svg and "<script" not in svg and "style=" not in svg
+
+
+def test_empty_charts_still_parse_and_say_so():
+    forest = parse(charts.forest_plot([], chart_id="o", title="O"))
+    assert "Nothing to show" in [t.text for t in forest.findall("text")]
+    bars = parse(charts.bar_chart([], chart_id="b", title="B"))
+    assert described(bars)[1] == "Nothing to show."
+    empty = replace(body_funnel(), points=())
+    _, desc = described(parse(charts.funnel_plot(empty, chart_id="f", title="F", unit="body", units="bodies")))
+    assert desc.startswith("0 bodies plotted.") and "No body lies outside the 95% limits." in desc
