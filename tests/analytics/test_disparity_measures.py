@@ -104,3 +104,33 @@ def test_time_to_decision_is_compared_by_ratio():
     assert slow.value == pytest.approx(214.5)
     assert slow.raw is not None and slow.raw.estimate > 3.5
     assert slow.reported
+
+
+def test_the_within_strata_effect_matches_statsmodels_with_a_term_per_stratum():
+    import numpy as np
+    import statsmodels.api as sm
+
+    from fairhearing.analytics.disparities import _group_effect
+
+    rng = np.random.default_rng(11)
+    n = 400
+    strata = list(rng.integers(0, 12, n))
+    member = rng.random(n) < 0.3
+    values = rng.normal(size=n) * (1 + np.array(strata) / 6) + 0.4 * member + np.array(strata) * 0.5
+    dummies = np.array([[s == k for k in range(1, 12)] for s in strata], dtype=float)
+    full = sm.OLS(values, sm.add_constant(np.column_stack([member.astype(float), dummies]))).fit(
+        cov_type="HC3", use_t=True
+    )
+    estimate, low, high, p = _group_effect(values, member, strata)
+    assert estimate == pytest.approx(full.params[1])
+    assert (low, high) == pytest.approx(tuple(full.conf_int()[1]))
+    assert p == pytest.approx(full.pvalues[1])
+
+
+def test_a_rare_outcome_in_a_small_group_is_estimated_but_not_tested():
+    history = [decided(f"A{i}", region="big", start=4, severity=4) for i in range(200)]
+    history += [decided(f"E{i}", region="big", start=4, severity=5) for i in range(6)]
+    history += [decided(f"S{i}", region="small", start=4, severity=5 if i < 2 else 4) for i in range(12)]
+    small = find(compare(history, SCALE), "region", "small", "expelled")
+    assert small.adjusted is not None
+    assert small.p_value is None and not small.reported

@@ -126,6 +126,25 @@ def _funnel(
     return Funnel(attribute, "suspended or expelled", points, tuple(limits))  # type: ignore[arg-type]
 
 
+def assessed(records: Sequence[CaseRecord]) -> list[CaseRecord]:
+    return [r for r in records if r.decision is not None and r.decision.assessed]
+
+
+def _expected(decided: Sequence[CaseRecord], fitted: ordinal.CrossFitted) -> dict[str, float]:
+    expected = fitted.probabilities @ np.arange(fitted.probabilities.shape[1])
+    return {r.ref: float(e) for r, e in zip(decided, expected, strict=True)}
+
+
+def expected_severity(records: Sequence[CaseRecord], scale: Scale) -> dict[str, float] | None:
+    """Each assessed decision's expected severity under the cross-fitted model, by case reference - what the
+    severity comparisons of `disparities.compare` measure against. None when there are too few decisions."""
+    decided = assessed(records)
+    if len(decided) < MIN_DECISIONS:
+        return None
+    y = np.array([r.decision.severity for r in decided])  # type: ignore[union-attr]
+    return _expected(decided, ordinal.cross_fitted(features.matrix(decided), y, len(scale.sanctions)))
+
+
 def run_analysis(
     records: Sequence[CaseRecord],
     scale: Scale,
@@ -134,13 +153,13 @@ def run_analysis(
     alpha: float = 0.05,
     min_group: int = 10,
 ) -> Report:
-    decided = [r for r in records if r.decision is not None and r.decision.assessed]
+    decided = assessed(records)
     index = PrecedentIndex(decided, scale)
     size = len(scale.sanctions)
     notes = [
         "First-instance decisions only: an appeal asks a different question (was the decision wrong?).",
-        "The model explains sanctions by the guideline starting point, seriousness, the numbers of aggravating and "
-        "mitigating factors and of allegations - never by who the respondent is.",
+        "The model explains sanctions by the guideline starting point, seriousness, the number of allegations and "
+        "the balance of aggravating and mitigating factors - never by who the respondent is.",
     ]
     unassessed = sum(1 for r in records if r.decision is not None and not r.decision.assessed)
     if unassessed:
@@ -169,8 +188,8 @@ def run_analysis(
             }
         )
         outliers = _outliers(decided, y, fitted, index, scale, alpha)
-        expected = fitted.probabilities @ np.arange(size)
-        expected_by_ref = {r.ref: float(e) for r, e in zip(decided, expected, strict=True)}
+        expected_by_ref = _expected(decided, fitted)
+        expected = np.array([expected_by_ref[r.ref] for r in decided])
         indices = consistency_indices(
             decided,
             y,

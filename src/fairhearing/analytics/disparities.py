@@ -14,19 +14,21 @@ them, and a chair of the national panel is not harsh for hearing the cases that 
 A rate is shown with its Wilson interval. The raw effect is the odds ratio against the rest; the adjusted effect
 is the Mantel-Haenszel odds ratio pooled over strata of like cases, so a body that hears graver cases is not
 called harsh for it. Time is compared on the log scale by least squares, with and without the strata. Every
-comparison's adjusted p-value goes through one Benjamini-Hochberg correction, so that across all the groups and
-outcomes looked at, the expected share of reported differences that are flukes stays at `alpha`. A group with
+comparison's adjusted p-value goes through a Benjamini-Hochberg correction, so that across all the groups and
+outcomes looked at, the expected share of reported differences that are flukes stays at `alpha`; comparisons
+between bodies form one family and those between people (respondents' groups, decision-makers) another. A group with
 fewer than `min_group` cases is shown as too small to judge: no rate, no test, no place in any ranking.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-import statsmodels.api as sm
+from scipy.stats import t as student_t
 from statsmodels.stats.contingency_tables import StratifiedTable, Table2x2
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
@@ -130,6 +132,20 @@ def _interval(estimate: float, low: float, high: float) -> Interval:
     return Interval(round(float(estimate), 4), round(float(low), 4), round(float(high), 4))
 
 
+def _enough_events(tables: list[np.ndarray]) -> bool:
+    """Mantel and Fleiss's (1980) criterion for the Mantel-Haenszel test: the group's expected number of events
+    must sit at least 5 from both the fewest and the most it could have had, given the margins of each stratum.
+    With fewer, as for a rare outcome in a small group, the test's p-values are too small and the comparison is
+    left untested (its estimate is still shown)."""
+    expected = lowest = highest = 0.0
+    for t in tables:
+        n1, m1, total = t[0].sum(), t[:, 0].sum(), t.sum()
+        expected += n1 * m1 / total
+        lowest += max(0.0, n1 - (total - m1))
+        highest += min(n1, m1)
+    return min(expected - lowest, highest - expected) >= 5
+
+
 def _rate_comparison(base: Comparison, member: np.ndarray, y: np.ndarray, strata: list[Hashable]) -> Comparison:
     events, n = int(y[member].sum()), int(member.sum())
     rest_events, rest = int(y[~member].sum()), int((~member).sum())
@@ -150,7 +166,8 @@ def _rate_comparison(base: Comparison, member: np.ndarray, y: np.ndarray, strata
     adjusted, p = None, None
     if tables:
         with np.errstate(divide="ignore", invalid="ignore"):
-            p = float(StratifiedTable(tables).test_null_odds(correction=True).pvalue)
+            if _enough_events(tables):
+                p = float(StratifiedTable(tables).test_null_odds(correction=True).pvalue)
             pooled = StratifiedTable(tables)
             if not (np.isfinite(pooled.oddsratio_pooled) and pooled.oddsratio_pooled > 0):
                 # Every like case in the group went one way: add half to each cell (Haldane) for a finite estimate.
@@ -169,20 +186,36 @@ def _rate_comparison(base: Comparison, member: np.ndarray, y: np.ndarray, strata
 
 def _group_effect(values: np.ndarray, member: np.ndarray, strata: list[Hashable]) -> tuple[float, float, float, float]:
     """The group's difference from the rest in mean `values`, within strata: least squares with a fixed effect
-    per stratum and heteroscedasticity-robust (HC1) errors. (estimate, low, high, p-value).
+    per stratum, with HC3 (heteroscedasticity-robust, small-sample) errors and t intervals.
+    (estimate, low, high, p-value).
 
-    The fixed effects are swept out by centring both variables within each stratum (Frisch-Waugh-Lovell), which
-    gives the same estimate as a term per stratum without a design matrix as wide as the strata are many."""
+    Fitting a term per stratum with statsmodels means a design matrix as wide as the strata are many - hundreds
+    of decision-maker and body strata at national size, decomposed once per comparison. The same estimate comes
+    from centring both variables within each stratum (Frisch-Waugh-Lovell), and the same HC3 errors once each
+    observation's leverage counts its stratum's share (1 / stratum size) as well as the group term's; the tests
+    check the two against statsmodels' full fit."""
     codes = np.unique(np.array([repr(s) for s in strata]), return_inverse=True)[1]
-    g = member.astype(float)
     counts = np.bincount(codes)
 
     def centred(v: np.ndarray) -> np.ndarray:
         return v - (np.bincount(codes, weights=v) / counts)[codes]
 
-    fit = sm.OLS(centred(values), centred(g)).fit(cov_type="HC1")
-    low, high = fit.conf_int()[0]
-    return float(fit.params[0]), float(low), float(high), float(fit.pvalues[0])
+    g, v = centred(member.astype(float)), centred(values.astype(float))
+    spread = float(g @ g)
+    df = len(values) - len(counts) - 1
+    if spread <= 0 or df <= 0:
+        return math.nan, math.nan, math.nan, math.nan
+    beta = float(g @ v) / spread
+    residual = v - beta * g
+    leverage = 1.0 / counts[codes] + g * g / spread
+    # An observation alone in its stratum (leverage 1) says nothing about the group and has no residual.
+    informative = leverage < 1 - 1e-12
+    scaled = (g * residual)[informative] / (1 - leverage[informative])
+    se = math.sqrt(float(scaled @ scaled)) / spread
+    if se == 0:
+        return beta, beta, beta, 0.0 if beta else 1.0
+    margin = float(student_t.ppf(0.975, df)) * se
+    return beta, beta - margin, beta + margin, float(2 * student_t.sf(abs(beta / se), df))
 
 
 def _time_comparison(base: Comparison, member: np.ndarray, y: np.ndarray, strata: list[Hashable]) -> Comparison:
@@ -227,6 +260,13 @@ def _also_alike(attribute: str, outcome: Outcome, r: CaseRecord) -> tuple[str, .
     return ()
 
 
+def _family(c: Comparison) -> str:
+    """Bodies differ by design - in their powers, and in the cases the rulebook routes to them - so comparisons
+    between bodies are corrected among themselves. Were they in one correction with the comparisons of people
+    (respondents' groups and decision-makers), their many true differences would loosen the bar for the rest."""
+    return "bodies" if c.attribute == "body" else "people"
+
+
 def compare(
     records: Sequence[CaseRecord],
     scale: Scale,
@@ -269,8 +309,10 @@ def compare(
                     residual = y - np.array([expected[r.ref] for r in known])
                     alike = [_also_alike(attribute, outcome, r) for r in known]
                     comparisons.append(_steps_comparison(base, member, y, residual, alike))
-    tested = [i for i, c in enumerate(comparisons) if c.p_value is not None]
-    if tested:
+    for family in ("bodies", "people"):
+        tested = [i for i, c in enumerate(comparisons) if c.p_value is not None and _family(c) == family]
+        if not tested:
+            continue
         reject, adjusted, *_ = multipletests([comparisons[i].p_value for i in tested], alpha=alpha, method="fdr_bh")
         for i, r, q in zip(tested, reject, adjusted, strict=True):
             comparisons[i] = replace(comparisons[i], p_adjusted=float(f"{q:.3g}"), reported=bool(r))
