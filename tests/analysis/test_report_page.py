@@ -60,6 +60,38 @@ def test_oversight_sees_the_latest_run_through_the_report_partial(client, org):
     assert re.search(r'<a href="/oversight/analysis/" aria-current="page">Consistency</a>', html)
 
 
+def test_sanctions_are_named_as_the_report_named_them_or_else_by_the_rulebook(client, org):
+    now = timezone.now()
+    sign_in(client, org.users["oversight"])
+    # A run stored before reports carried their sanction names: the rulebook in force names them.
+    older = stored()
+    del older["settings"]["sanction_names"]
+    store_run(older, finished_at=now - timedelta(hours=1))
+    html = client.get(URL).content.decode()
+    assert "<td>Suspension from membership</td>" in html and "<td>suspension</td>" not in html
+    # A report's own names win: they are what its sanction ids meant when it ran, whatever the rulebook says now.
+    newer = stored()
+    newer["settings"]["sanction_names"]["suspension"] = "Suspension (as named when the analysis ran)"
+    store_run(newer, finished_at=now)
+    html = client.get(URL).content.decode()
+    assert "<td>Suspension (as named when the analysis ran)</td>" in html
+    assert "<td>Suspension from membership</td>" not in html
+    assert "Sanction names" not in html  # used, not listed among the settings
+
+
+def test_severity_is_compared_in_steps_of_the_sanction_scale(client, org):
+    store_run(stored(), finished_at=timezone.now())
+    sign_in(client, org.users["oversight"])
+    html = client.get(URL).content.decode()
+    assert '<td class="num">mean 1.10 steps</td><td class="num">mean 2.31 steps</td>' in html
+    assert (
+        "their sanctions were 0.31 steps more lenient than everyone else&#x27;s (probably between 0.20 and 0.42)"
+        in html
+    )
+    assert "<summary>Sanction severity: each group against everyone else (2 groups, 1 reported)</summary>" in html
+    assert "0 = No further action, 1 = Advice, 2 = Warning, 3 = Final warning" in html
+
+
 def test_the_newest_run_wins_even_when_stored_out_of_order(client, org):
     now = timezone.now()
     store_run(stored(sample_report(notes=("The newest.",))), finished_at=now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import xml.etree.ElementTree as ET
 from dataclasses import replace
+from itertools import pairwise
 
 import pytest
 
@@ -123,6 +124,56 @@ def test_forest_plot_draws_an_open_interval_to_the_edge_with_an_arrow():
     assert len(arrows) == 3  # both ends of the open interval, and the far end of the huge one
 
 
+def test_forest_plot_on_a_linear_scale_puts_differences_either_side_of_zero():
+    rows = [
+        charts.IntervalRow("Harsher", 0.31, 0.2, 0.42, highlight=True),
+        charts.IntervalRow("More lenient", -0.31, -0.42, -0.2),
+        charts.IntervalRow("Unclear", 0.06, -0.15, 0.28),
+    ]
+    svg = charts.forest_plot(
+        rows,
+        chart_id="s",
+        title="Severity",
+        axis_label="Difference in sanction steps (linear scale): 0 = no difference",
+        scale=charts.LINEAR,
+        directions=("more lenient", "harsher"),
+    )
+    root = parse(svg)
+    _, desc = described(root)
+    (reference,) = root.findall(".//line[@class='reference']")
+    zero = float(reference.get("x1"))
+    # The reference line is at 0, and it is the tick labelled 0.
+    (zero_tick,) = [t for t in root.findall("text") if t.text == "0"]
+    assert float(zero_tick.get("x")) == pytest.approx(zero)
+    harsher, lenient, unclear = (float(r.get("x")) + 4 for r in root.findall(".//rect[@class='estimate']"))
+    # On a linear scale equal differences sit equally far either side of 0, harsher to the right.
+    assert harsher - zero == pytest.approx(zero - lenient, abs=0.2)
+    assert lenient < zero < unclear < harsher
+    # Every tick the same distance apart, and negative ticks carry a true minus sign.
+    xs = [float(line.get("x1")) for line in root.findall("line") if line.get("stroke") == charts.GRID]
+    assert all(b - a == pytest.approx(xs[1] - xs[0], abs=0.2) for a, b in pairwise(xs))
+    labels = [t.text for t in root.findall("text")]
+    assert "\u22120.2" in labels and "+0.2" in labels
+    assert "← more lenient" in labels and "harsher →" in labels
+    assert "3 comparisons on a linear scale" in desc and "the vertical line at 0 means no difference" in desc
+    assert "Harsher: +0.31 (+0.20 to +0.42) (reported)" in desc
+    assert "More lenient: \u22120.31 (\u22120.42 to \u22120.20)" in desc
+    assert "Unclear: +0.06 (\u22120.15 to +0.28)" in desc
+
+
+def test_forest_plot_on_a_linear_scale_draws_open_intervals_and_a_tight_one_at_a_readable_width():
+    rows = [charts.IntervalRow("Open below", -0.2, -math.inf, 0.1), charts.IntervalRow("Tight", 0.01, 0.0, 0.02)]
+    root = parse(charts.forest_plot(rows, chart_id="s", title="Severity", scale=charts.LINEAR))
+    _, desc = described(root)
+    assert "Open below: \u22120.20 (\u2212∞ to +0.10)" in desc
+    assert len(root.findall("path")) == 1  # the open end only
+    # At least half a step either side of 0, so a tiny difference is not blown up to fill the chart.
+    ticks = [t.text for t in root.findall("text") if t.get("fill") == charts.MUTED and t.get("text-anchor") == "middle"]
+    assert ticks[0] in ("\u22120.5", "\u22120.6") and ticks[-1] in ("+0.5", "+0.6")
+    with pytest.raises(ValueError, match="unknown scale"):
+        charts.forest_plot(rows, chart_id="s", title="Severity", scale="square root")
+
+
 def test_forest_plot_escapes_labels():
     svg = charts.forest_plot([charts.IntervalRow(HOSTILE, 1.2, 0.9, 1.6)], chart_id="o", title="A & B")
     assert "<b>" not in svg
@@ -152,6 +203,7 @@ def test_charts_carry_no_url_and_no_script():
     svgs = [
         charts.funnel_plot(report.funnels[0], chart_id="f", title="F"),
         charts.forest_plot([charts.IntervalRow("A", 1.5, 1.1, 2.0)], chart_id="o", title="O"),
+        charts.forest_plot([charts.IntervalRow("A", 0.5, 0.1, 0.9)], chart_id="l", title="L", scale=charts.LINEAR),
         charts.bar_chart([charts.Bar("A", 0.5)], chart_id="b", title="B"),
     ]
     for svg in svgs:

@@ -11,6 +11,7 @@ import pytest
 from django.template.loader import render_to_string
 
 from fairhearing.analysis.rendering import render_report_html, report_context
+from fairhearing.analytics.results import Interval
 from tests.analytics.sample_report import sample_report, stored
 
 SECTIONS = [
@@ -99,8 +100,8 @@ def test_the_document_is_self_contained_with_no_script_and_no_url():
 def test_every_chart_is_well_formed_and_described():
     html = render_report_html(stored())
     svgs = re.findall(r"<svg.*?</svg>", html, flags=re.S)
-    # Two consistency bar charts, one interval plot per kind of ratio, one funnel per funnel in the report.
-    assert len(svgs) == 6
+    # Two consistency bar charts, one interval plot per outcome compared, one funnel per funnel in the report.
+    assert len(svgs) == 7
     for svg in svgs:
         root = ET.fromstring(svg)  # noqa: S314 - our own output
         assert root.get("role") == "img" and root.find("title").text and root.find("desc").text
@@ -147,12 +148,34 @@ def test_outside_the_guideline_shows_the_range_and_the_reason(names):
 
 def test_sanctions_are_named_from_the_report_itself_or_shown_as_ids():
     report = stored()
-    rows = table_rows(render_report_html(report), "Decisions outside the guideline range")
-    assert rows[0][3:5] == ["suspension", "advice to warning"]
-    report["settings"]["sanction_names"] = {"suspension": "Suspension", "advice": "Advice", "warning": "Warning"}
+    # What `fairhearing analyse --out` writes: the report names its own sanctions, everywhere it shows one.
     html = render_report_html(report)
-    assert table_rows(html, "Decisions outside the guideline range")[0][3:5] == ["Suspension", "Advice to Warning"]
-    assert "Sanction names" not in html  # used, not listed among the settings
+    assert table_rows(html, "Decisions outside the guideline range")[0][3:5] == [
+        "Suspension from membership",
+        "Advice to Warning",
+    ]
+    assert table_rows(html, "Decisions that stand out from cases like them")[0][3:5] == [
+        "Suspension from membership",
+        "Advice",
+    ]
+    assert "Sanction names" not in html and "final warning: Final warning" not in html  # used, not listed
+    # The scale is spelled out where severity is explained in steps.
+    assert "0 = No further action, 1 = Advice, 2 = Warning, 3 = Final warning, 4 = Suspension from membership, " in html
+    del report["settings"]["sanction_names"]
+    html = render_report_html(report)
+    assert table_rows(html, "Decisions outside the guideline range")[0][3:5] == ["suspension", "advice to warning"]
+    assert "0 is no action, and each heavier sanction is one step more" in html
+
+
+def test_the_reports_own_sanction_names_win_and_other_names_only_fill_gaps():
+    report = stored()
+    report["settings"]["sanction_names"] = {"suspension": "Suspension (as named then)", "advice": "Advice"}
+    html = render_report_html(report, sanction_names={"suspension": "Suspension (renamed since)", "warning": "Warning"})
+    # The report's names are what its ids meant when it ran; the names given fill in what it does not name.
+    assert table_rows(html, "Decisions outside the guideline range")[0][3:5] == [
+        "Suspension (as named then)",
+        "Advice to Warning",
+    ]
 
 
 def test_consistency_indices_explained_and_too_few_decisions_not_judged():
@@ -160,7 +183,7 @@ def test_consistency_indices_explained_and_too_few_decisions_not_judged():
     for explanation in (
         "How much of the difference between outcomes the recorded facts of the case explain",
         "The average difference in sanction steps between cases with the same facts",
-        "The share of decisions within one step of the sanctions given in the most similar cases",
+        "How close each decision came to the sanctions given in the five cases most like it",
     ):
         assert explanation in html
     rows = table_rows(html, "Consistency measures by body and year")
@@ -183,13 +206,15 @@ def test_every_comparison_listed_by_group_with_too_small_ones_not_judged():
     # By attribute then group, never by the size of the difference.
     assert [(row[0], row[1]) for row in rows] == [
         ("Office held: senior office", "Days to decision"),
+        ("Office held: senior office", "Sanction severity"),
         ("Office held: senior office", "Suspended or expelled"),
         ("Region: London", "Suspended or expelled"),
+        ("Region: North", "Sanction severity"),
         ("Region: North", "Suspended or expelled"),
         ("Region: Wales", "Suspended or expelled"),
     ]
-    assert rows[4] == ["Region: Wales", "Suspended or expelled", "4", "Too few to judge", "Not judged"]
-    assert rows[1] == [
+    assert rows[6] == ["Region: Wales", "Suspended or expelled", "4", "Too few to judge", "Not judged"]
+    assert rows[2] == [
         "Office held: senior office",
         "Suspended or expelled",
         "48",
@@ -201,13 +226,65 @@ def test_every_comparison_listed_by_group_with_too_small_ones_not_judged():
         "Reported",
     ]
     assert rows[0][3:5] == ["median 41 days", "median 63 days"]
+    # Severity in steps of the sanction scale: means, and differences that carry their sign.
+    assert rows[1][3:8] == [
+        "mean 1.10 steps",
+        "mean 2.31 steps",
+        "\u22121.21 steps (\u22121.52 to \u22120.90)",
+        "\u22120.31 steps (\u22120.42 to \u22120.20)",
+        "0.001",
+    ]
+    assert rows[4][3:9] == [
+        "mean 2.44 steps",
+        "mean 2.27 steps",
+        "+0.18 steps (\u22120.12 to +0.47)",
+        "+0.06 steps (\u22120.15 to +0.28)",
+        "0.71",
+        "No",
+    ]
     assert "1 comparison had too few cases to judge" in html
     # Only the reported comparisons are highlighted, in the table and in the list of differences reported.
-    assert html.count('<tr class="reported">') == 2 + 2  # two comparisons, and two funnel units outside the limits
+    assert html.count('<tr class="reported">') == 3 + 2  # three comparisons, and two funnel units outside the limits
     reported = re.findall(r"<li>(Office held: senior office.*?)</li>", html)
     assert "their cases took 0.71 times as long" in reported[0]
-    assert reported[1].startswith("Office held: senior office (48 cases), suspended or expelled: 4.2% (1.2% to 14.0%)")
-    assert "the odds were 0.21 times those of everyone else (probably between 0.05 and 0.83)" in reported[1]
+    assert reported[1] == (
+        "Office held: senior office (48 cases), sanction severity: mean 1.10 steps against mean 2.31 steps for "
+        "everyone else. After allowing for the facts of the cases, their sanctions were 0.31 steps more lenient "
+        "than everyone else&#x27;s (probably between 0.20 and 0.42); adjusted p 0.001."
+    )
+    assert reported[2].startswith("Office held: senior office (48 cases), suspended or expelled: 4.2% (1.2% to 14.0%)")
+    assert "the odds were 0.21 times those of everyone else (probably between 0.05 and 0.83)" in reported[2]
+
+
+@pytest.mark.parametrize(
+    ("adjusted", "effect"),
+    [
+        (
+            Interval(0.3112, 0.1988, 0.4236),
+            "their sanctions were 0.31 steps harsher than everyone else's (probably between 0.20 and 0.42)",
+        ),
+        (
+            Interval(-0.3112, -0.4236, -0.1988),
+            "their sanctions were 0.31 steps more lenient than everyone else's (probably between 0.20 and 0.42)",
+        ),
+        # Not reported, so it may cross 0: each end is named for the side it lies on.
+        (
+            Interval(0.0614, -0.1523, 0.2751),
+            "their sanctions were 0.06 steps harsher than everyone else's "
+            "(probably between 0.15 steps more lenient and 0.28 steps harsher)",
+        ),
+        (
+            Interval(0.0012, -0.1, 0.1),
+            "their sanctions were no harsher and no more lenient than everyone else's "
+            "(probably between 0.10 steps more lenient and 0.10 steps harsher)",
+        ),
+    ],
+)
+def test_a_difference_in_steps_is_put_in_words_either_way(adjusted, effect):
+    severity = replace(sample_report().comparisons[5], adjusted=adjusted)
+    assert severity.measure == "steps"
+    (view,) = report_context(stored(sample_report(comparisons=(severity,))))["comparisons"]
+    assert f"After allowing for the facts of the cases, {effect}; adjusted p 0.001." in view.sentence
 
 
 def test_a_too_small_group_is_never_drawn_or_reported_even_if_marked():
@@ -227,23 +304,47 @@ def test_one_interval_plot_per_outcome_open_where_something_is_reported():
     north = replace(report.comparisons[2], outcome="dismissed at triage")
     html = render_report_html(stored(replace(report, comparisons=(*report.comparisons, north))))
     summaries = re.findall(r"<summary>(.*?)</summary>", html)
-    # Rates first, then time; the too small group (Wales) is not drawn.
-    assert summaries[:3] == [
+    # Rates first, then severity, then time; the too small group (Wales) is not drawn.
+    assert summaries[:4] == [
         "Dismissed at triage: each group against everyone else (1 group)",
         "Suspended or expelled: each group against everyone else (3 groups, 1 reported)",
+        "Sanction severity: each group against everyone else (2 groups, 1 reported)",
         "Days to decision: each group against everyone else (1 group, 1 reported)",
     ]
-    assert html.count('<details class="forest" open>') == 3  # the document prints them all
+    assert html.count('<details class="forest" open>') == 4  # the document prints them all
     page = render_to_string(
         "analysis/_report.html",
         {"r": report_context(stored(replace(report, comparisons=(*report.comparisons, north))))},
     )
     # On the page only the plots with a reported difference start open.
-    assert re.findall(r'<details class="forest"( open)?><summary>(\w+ \w+ \w+)', page) == [
+    assert re.findall(r'<details class="forest"( open)?><summary>([^:<]+)', page) == [
         ("", "Dismissed at triage"),
         (" open", "Suspended or expelled"),
+        (" open", "Sanction severity"),
         (" open", "Days to decision"),
     ]
+
+
+def test_severity_is_drawn_as_a_difference_on_a_linear_scale_and_ratios_on_a_log_scale():
+    html = render_report_html(stored())
+    svgs = {
+        ET.fromstring(svg).find("title").text.split(":")[0]: ET.fromstring(svg)  # noqa: S314 - our own output
+        for svg in re.findall(r'<svg[^>]*aria-labelledby="forest-.*?</svg>', html, flags=re.S)
+    }
+    assert sorted(svgs) == ["Days to decision", "Sanction severity", "Suspended or expelled"]
+    severity = svgs["Sanction severity"]
+    assert "on a linear scale" in severity.find("desc").text
+    assert "Difference in sanction steps (linear scale): 0 = no difference" in [t.text for t in severity.iter("text")]
+    estimates = {r.get("data-estimate") for r in severity.iter("rect") if r.get("class") == "estimate"}
+    assert estimates == {"-0.31", "0.06"}  # the adjusted differences, below and above 0
+    (reference,) = [line for line in severity.iter("line") if line.get("class") == "reference"]
+    (zero,) = [t for t in severity.iter("text") if t.text == "0"]
+    assert float(zero.get("x")) == pytest.approx(float(reference.get("x1")))
+    for ratio in ("Days to decision", "Suspended or expelled"):
+        assert "on a log scale" in svgs[ratio].find("desc").text
+    # The steps are explained beside the ratios, for a reader who meets them in the table.
+    assert "<dt>Difference after allowing for the facts</dt>" in html
+    assert "0 means no difference, +0.3 means the group's sanctions were on average 0.3 of a step harsher" in html
 
 
 def test_funnel_plots_for_bodies_and_decision_makers_with_their_figures():

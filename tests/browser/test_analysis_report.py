@@ -49,7 +49,7 @@ def test_the_report_page_is_accessible_and_fits(
     assert response is not None and response.status == 200
     check_accessibility(page)
     charts = page.locator("svg[role=img]")
-    assert charts.count() == 6
+    assert charts.count() == 7
     # Every chart scales down to the screen instead of making the page scroll sideways.
     for index in range(charts.count()):
         box = charts.nth(index).bounding_box()
@@ -63,5 +63,5 @@ def test_the_standalone_document_is_accessible(page: Page):
     # Loaded as a document of its own, as someone opening the mailed or archived file would.
     page.set_content(render_report_html(stored()))
     check_accessibility(page)
-    assert page.locator("svg[role=img]").count() == 6
+    assert page.locator("svg[role=img]").count() == 7
     screenshot(page, "analysis-report-document")

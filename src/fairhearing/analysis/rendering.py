@@ -314,7 +314,10 @@ def _index_charts(indices: Iterable[Mapping[str, Any]]) -> list[ChartView]:
                     bars("neighbour_agreement"),
                     chart_id="index-neighbours",
                     title="Neighbour agreement by body, all years",
-                    summary="The share of decisions within one step of the sanctions given in the most similar cases.",
+                    summary=(
+                        "How close decisions came to the sanctions given in the five most similar cases, where 100% "
+                        "means exactly the same."
+                    ),
                 )
             ),
         ),

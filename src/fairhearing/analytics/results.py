@@ -77,7 +77,7 @@ class ConsistencyIndex:
     explained_share: float | None  # share of the variation in severity the legitimate factors explain
     like_case_spread: float | None  # mean absolute difference, in sanction steps, within groups of like cases
     like_case_groups: int
-    neighbour_agreement: float | None  # share of decisions within one step of their nearest like cases' median
+    neighbour_agreement: float | None  # 1 - mean gap to the five nearest decisions, as a share of the scale
 
 
 @dataclass(frozen=True)
