@@ -15,6 +15,7 @@ from fairhearing import config
 from fairhearing.accounts.models import User
 from fairhearing.accounts.roles import Role
 from fairhearing.accounts.two_factor import confirmed_device, needs_two_factor
+from fairhearing.analysis.models import AnalysisRun
 from fairhearing.audit.models import AuditEvent
 from fairhearing.audit.verify import verify_log
 from fairhearing.cases.models import (
@@ -193,6 +194,7 @@ def test_demo_command_builds_once_then_says_it_exists(capsys):
     call_command("demo", "--no-serve", "--members", "300", "--cases", "40", "--today", "2026-11-25")
     out = capsys.readouterr().out
     assert "Built in" in out and "admin" in out and "caseofficer" in out
+    assert "Consistency analysis:" in out and AnalysisRun.objects.count() == 1  # the consistency page has a report
     assert "fairhearing demo-code USERNAME" in out  # staff need a code, and this is how the demo gives it
     logins = read_logins(config.data_dir() / "demo-logins.txt")
     assert {lg.username for lg in logins} >= {"admin", "caseofficer", "oversight", "dpo", "member"}

@@ -9,6 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from fairhearing import config
+from fairhearing.analysis.models import AnalysisTrigger
+from fairhearing.analysis.services import refresh_analysis
 from fairhearing.demo.build import Login, build_demo, read_logins, write_logins
 from fairhearing.demo.models import DemoBuild
 from fairhearing.organisation.models import Member
@@ -67,6 +69,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Built in {time.perf_counter() - started:.1f} s: {len(plan.members)} members in "
             f"{len(plan.branches)} branches of {len(plan.regions)} regions, {len(plan.cases)} cases."
+        )
+        # What the scheduled job would have found by now, so the consistency page and its flags are there to see.
+        run = refresh_analysis(trigger=AnalysisTrigger.COMMAND)
+        self.stdout.write(
+            f"Consistency analysis: {run.outliers} decision(s) stand out from like cases; {run.flags_raised} flag(s) "
+            "raised for oversight."
         )
         self._print_logins(logins, logins_file, o)
 
