@@ -63,8 +63,9 @@ class Due:
         return f"overdue by {-days} day{'s' if days != -1 else ''}"
 
 
-def log_view(user: User, case: Case, page: str = "") -> None:
-    """Every look at a case is on the audit log, whichever page it was (REQ: views are logged like events)."""
+def log_view(user: User | None, case: Case, page: str = "", *, label: str | None = None) -> None:
+    """Every look at a case is on the audit log, whichever page it was (REQ: views are logged like events).
+    `label` names who looked where there is no user, as at the command line."""
     audit.record(
         user,
         "case.viewed",
@@ -74,6 +75,7 @@ def log_view(user: User, case: Case, page: str = "") -> None:
         case_reference=case.reference,
         subjects=[case.respondent_id, case.complainant_member_id],
         data={"page": page} if page else None,
+        label=label,
     )
 
 

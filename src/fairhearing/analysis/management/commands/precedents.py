@@ -17,7 +17,7 @@ from django.db import transaction
 from fairhearing.analysis.loading import current_scale
 from fairhearing.analysis.precedent_lookup import precedents_for
 from fairhearing.analysis.services import COMMAND_LINE_LABEL, jsonable, sanction_name
-from fairhearing.audit import log as audit
+from fairhearing.cases.case_record import log_view
 from fairhearing.cases.models import Case
 from fairhearing.migration_state import NOT_MIGRATED, has_pending_migrations
 from fairhearing.procedure.errors import ActionRefused
@@ -50,17 +50,7 @@ class Command(BaseCommand):
         except ActionRefused as refusal:
             raise CommandError(str(refusal)) from None
         with transaction.atomic():
-            audit.record(
-                None,
-                "case.viewed",
-                "case",
-                case.pk,
-                summary=f"{case.reference} viewed.",
-                case_reference=case.reference,
-                subjects=[case.respondent_id, case.complainant_member_id],
-                data={"page": "command/precedents"},
-                label=COMMAND_LINE_LABEL,
-            )
+            log_view(None, case, "command/precedents", label=COMMAND_LINE_LABEL)
         if as_json:
             data = {
                 "case": case.reference,
