@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 import tomllib
 from pathlib import Path
 
@@ -52,3 +53,14 @@ def clock(monkeypatch):
     from tests.cases.pages import Clock
 
     return Clock(monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def fresh_precedent_index():
+    """The decision form looks up comparable decisions through an index cached in memory and keyed by the count and
+    last id of the decisions (fairhearing.analysis.precedent_lookup). Each test rolls its database back, so ids repeat
+    between tests and one test's index could pass for the next one's: drop it after every test that built one."""
+    yield
+    lookup = sys.modules.get("fairhearing.analysis.precedent_lookup")
+    if lookup is not None:
+        lookup.forget_index()

@@ -33,14 +33,17 @@ def open_about(org: Org, who: str, particulars: str = PARTICULARS, clause: str =
     )
 
 
-def heard(org: Org, *, chair: bool = True, particulars: str = PARTICULARS) -> tuple[Case, EvidenceItem]:
-    """About the MP: before the national disputes panel (its first three seats, the second chairing), the hearing
-    fixed for 25 March 2026, nothing decided yet."""
-    case = investigate(org, open_about(org, "mp", particulars), later(1))
+def heard(
+    org: Org, *, chair: bool = True, particulars: str = PARTICULARS, who: str = "mp"
+) -> tuple[Case, EvidenceItem]:
+    """About the MP (or another office holder `who`): before the national disputes panel (its first three seats, the
+    second chairing), the hearing fixed for 25 March 2026, nothing decided yet."""
+    case = investigate(org, open_about(org, who, particulars), later(1))
     item = org.evidence(case)
     officer, body_officer = org.users["officer"], org.users["body_officer"]
     services.issue_notice(case, officer, evidence={case.allegations.get().pk: {item.pk}}, now=later(3))
-    services.record_response(case, org.users["mp"], response="I deny it.", now=later(10))
+    # A respondent with no account answers on paper, and the case officer records it.
+    services.record_response(case, org.users.get(who, officer), response="I deny it.", now=later(10))
     seats = org.seats["ndp"][:3]
     if chair:
         PanelMember.objects.filter(pk=seats[1].pk).update(role=PanelRole.CHAIR)
@@ -57,10 +60,11 @@ def decided(
     chair: bool = True,
     proven: bool = True,
     particulars: str = PARTICULARS,
+    who: str = "mp",
 ) -> Case:
     """Heard (above) and decided on the hearing day, day 23: culpability B and harm 2 (guideline: final warning,
     from warning to suspension)."""
-    case, item = heard(org, chair=chair, particulars=particulars)
+    case, item = heard(org, chair=chair, particulars=particulars, who=who)
     services.record_decision(
         case,
         org.users["panellist"],

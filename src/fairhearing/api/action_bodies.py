@@ -93,6 +93,11 @@ class ActionRecordDecisionIn(_ActionBody):
     sanction: str = Field(description="A sanction id of the case's rulebook.")
     suspension_months: int | None = Field(None, ge=1, le=1200, description="For a time-limited sanction only.")
     departure_reason: str = Field("", description="Needed when the sanction is outside the guideline's range.")
+    precedents_considered: bool = Field(
+        False,
+        description="That the panel considered the comparable past decisions (`GET /cases/{ref}/precedents`): "
+        "needed when there are any, and their references are recorded with the decision.",
+    )
 
 
 class ActionNotifyDecisionIn(_ActionBody):
@@ -204,8 +209,11 @@ def _issue_notice(body: ActionIssueNoticeIn, ctx: ActionContext) -> Translation:
 
 def _record_decision(body: ActionRecordDecisionIn, ctx: ActionContext) -> Translation:
     found, errors = _per_allegation(body.findings, ctx, "findings")
-    translation = plain(body, ctx, skip=("findings",))
+    translation = plain(body, ctx, skip=("findings", "precedents_considered"))
     translation.errors = errors
+    # A checkbox, as a browser posts it: present when ticked, absent when not (a posted "no" would count as ticked).
+    if body.precedents_considered:
+        translation.data["precedents_considered"] = "on"
     for pk, n in found.items():
         finding = body.findings[n]
         translation.data |= {

@@ -200,6 +200,10 @@ class CaseDecisionOut(Schema):
     reasons: str
     appeal_result: str
     notified_on: date | None
+    precedents_considered: list[str] = Field(
+        description="References of the comparable past decisions the panel was shown and recorded it considered; "
+        "empty when there were none, and for appeal decisions and decisions recorded before this was kept."
+    )
 
 
 class CaseAppealOut(Schema):
@@ -324,6 +328,7 @@ def _decision(row: dict[str, Any], allegation_ids: dict[int, int]) -> dict[str, 
         "reasons": d.reasons,
         "appeal_result": d.appeal_result,
         "notified_on": d.notified_on,
+        "precedents_considered": list(d.precedents_considered),
     }
 
 

@@ -341,6 +341,12 @@ class Decision(models.Model):
     appeal_result = models.CharField(max_length=16, choices=AppealResult.choices, blank=True)
     notified_on = models.DateField(null=True, blank=True, help_text="When the written decision was sent.")
     panel = models.ManyToManyField("organisation.PanelMember", blank=True, related_name="decisions")
+    # REQ 22: the references of the comparable past decisions the panel was shown and recorded it considered.
+    # References only, never what they were about: the other cases can be anonymised or erased on their own
+    # schedule without touching this record. Empty for decisions recorded without them (imported, the demo's history).
+    precedents_considered = models.JSONField(
+        default=list, blank=True, help_text="References of the comparable past decisions the panel considered."
+    )
 
     class Meta:
         ordering = ["decided_at"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,6 +15,9 @@ from fairhearing.cases.actions.guideline import GuidelineView
 from fairhearing.cases.actions.problems import in_words
 from fairhearing.procedure.errors import ActionRefused
 from fairhearing.procedure.workflow import Action
+
+if TYPE_CHECKING:
+    from fairhearing.cases.actions.precedents import Comparables
 
 
 @dataclass
@@ -52,6 +55,10 @@ class ActionForm(forms.Form):
 
     def guideline(self) -> GuidelineView | None:
         """The sanction guideline to show beside the form; only the decision has one."""
+        return None
+
+    def comparables(self) -> Comparables | None:
+        """The comparable past decisions to show beside the form; only the decision has them."""
         return None
 
     def act(self, user: User) -> None:

@@ -14,12 +14,17 @@ from fairhearing.cases.actions.base import ActionForm, Section
 from fairhearing.cases.actions.fields import text, yes_no
 from fairhearing.cases.actions.guideline import GuidelineView, guideline_view
 from fairhearing.cases.actions.intake_forms import clause_title, evidence_choices
+from fairhearing.cases.actions.precedents import Comparables, comparables
 from fairhearing.cases.models import AppealResult
 from fairhearing.procedure import workflow as wf
 from fairhearing.procedure.rulebook import Named
 from fairhearing.procedure.workflow import Action
 
 ASSESSMENT = ("culpability", "harm", "aggravating", "mitigating", "sanction", "suspension_months", "departure_reason")
+CONSIDERED = "precedents_considered"
+# The references of the comparable decisions the page showed, posted back with the form (not a form field, so that
+# a form shown again carries the list it shows now, not the one posted; see cases/act.html).
+SHOWN = "precedents_shown"
 
 
 def _named(items: Iterable[Named]) -> list[tuple[str, str]]:
@@ -121,6 +126,33 @@ class RecordDecisionForm(ActionForm):
             required=False,
             help_text="Needed only when the sanction is outside the guideline's range. Oversight is told.",
         )
+        # REQ 22. Found here, not taken from the request, so that what the decision records is what this server
+        # showed; with nothing comparable there is nothing to consider and no box to tick.
+        self.precedents = comparables(ctx.case, rb)
+        if self.precedents.decisions:
+            self.fields[CONSIDERED] = forms.BooleanField(
+                label="The panel considered these comparable decisions",
+                help_text="The decision records which comparable past decisions the panel had before it.",
+                template_name="cases/_checkbox_field.html",
+                error_messages={
+                    "required": "Tick the box to record that the panel considered the comparable past decisions "
+                    "shown on this page."
+                },
+            )
+            # The page always posts back what it showed (the API, which shows nothing, does not): another decision
+            # recorded while the form was open may have changed the list, even from nothing to something. The panel
+            # must look at the new one, so a tick given to the old one does not count.
+            if self.is_bound and SHOWN in self.data and self._shown_changed():
+                self.data = self.data.copy()
+                self.data.pop(CONSIDERED, None)
+                self.fields[CONSIDERED].error_messages["required"] = (
+                    "The comparable past decisions changed while the form was open (another decision was recorded): "
+                    "look at them again on this page, then tick the box."
+                )
+
+    def _shown_changed(self) -> bool:
+        posted = {ref for ref in str(self.data.get(SHOWN, "")).split(",") if ref}
+        return posted != set(self.precedents.references)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -152,7 +184,18 @@ class RecordDecisionForm(ActionForm):
             for n, a in enumerate(self.allegations, 1)
         ]
         sections.append(Section("Sanction", [self[name] for name in ASSESSMENT], extra={"guideline": True}))
+        if CONSIDERED in self.fields:
+            sections.append(
+                Section(
+                    "Comparable past decisions",
+                    [self[CONSIDERED]],
+                    intro="Before deciding, look at how the comparable past decisions on this page were decided.",
+                )
+            )
         return sections
+
+    def comparables(self) -> Comparables:
+        return self.precedents
 
     def act(self, user: User) -> None:
         data = self.cleaned_data
@@ -176,6 +219,8 @@ class RecordDecisionForm(ActionForm):
             mitigating=data["mitigating"],
             departure_reason=data["departure_reason"],
             suspension_months=data["suspension_months"],
+            # Only a ticked box gets here when there were any (the field is required then).
+            precedents_considered=self.precedents.references,
         )
 
 

@@ -60,6 +60,7 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
         "sections": form.sections(),
         "problems": problems([form]) if form.is_bound else [],
         "guideline": form.guideline(),
+        "comparables": form.comparables(),
     }
     return render(request, "cases/act.html", context, status=400 if form.is_bound else 200)
 

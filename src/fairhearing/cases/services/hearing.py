@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from fairhearing.accounts.models import User
@@ -80,8 +81,12 @@ def record_decision(
     mitigating: Sequence[str] = (),
     departure_reason: str = "",
     suspension_months: int | None = None,
+    precedents_considered: Sequence[str] = (),
     now: datetime | None = None,
 ) -> Case:
+    """`precedents_considered`: the references of the comparable past decisions the panel was shown and recorded
+    that it considered (REQ 22), kept with the decision and named on its timeline entry."""
+    considered = list(dict.fromkeys(precedents_considered))
     with acting_on(case, user, now) as a:
         outcome = wf.record_decision(
             a.file,
@@ -112,6 +117,7 @@ def record_decision(
             guideline_highest=g.highest if g else "",
             departure_reason=departure_reason,
             reasons=" ".join(f.reasons for f in findings),
+            precedents_considered=considered,
         )
         row.panel.set(a.case.sittings.get(kind=SittingKind.HEARING, dissolved_at__isnull=True).seats.all())
         for f in findings:
@@ -121,7 +127,14 @@ def record_decision(
             finding.evidence.set(f.evidence)
         a.case.outcome = sanction
         a.sync_suspensions(outcome, "Lifted on the decision.")
-        a.apply(outcome, EventKind.DECISION_RECORDED, {"sanction": sanction})
+        if considered:
+            # On the timeline (and so, by its digest, in the audit log): what the panel had before it when it decided.
+            outcome = replace(
+                outcome,
+                summary=f"{outcome.summary} The panel considered {len(considered)} comparable past "
+                f"decision{'s' if len(considered) != 1 else ''}: {', '.join(considered)}.",
+            )
+        a.apply(outcome, EventKind.DECISION_RECORDED, {"sanction": sanction, "precedents_considered": considered})
     return case
 
 
