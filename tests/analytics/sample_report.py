@@ -173,6 +173,7 @@ def sample_report(**changes: Any) -> Report:
             "precedents_shown": 3,
             "special_category": None,
             "sanction_names": dict(SANCTION_NAMES),
+            "sanction_scale": list(SANCTION_NAMES),
         },
         model={
             "kind": "proportional-odds (cumulative logit), ridge-penalised, cross-fitted and trimmed",

@@ -216,11 +216,19 @@ def report_context(report: Mapping[str, Any], *, sanction_names: Mapping[str, st
         "funnels": [_funnel(f, n) for n, f in enumerate(report.get("funnels", ()))],
         "model": _facts(report.get("model", {})),
         # The names are used throughout, so listing them among the settings would only repeat them.
-        "settings": _facts({k: v for k, v in settings.items() if k != "sanction_names"}),
+        "settings": _facts({k: v for k, v in settings.items() if k not in {"sanction_names", "sanction_scale"}}),
         "alpha": _number(settings.get("alpha")),
-        "scale_steps": _scale_steps(list((own_names or sanction_names or {}).values())),
+        "scale_steps": _scale_steps(_scale_names(settings.get("sanction_scale"), own_names or sanction_names or {})),
         "notes": list(report.get("notes", ())),
     }
+
+
+def _scale_names(order: Any, names: Mapping[str, str]) -> list[str]:
+    """The sanctions' names, mildest first. The report's `sanction_scale` list gives the order; a stored object's
+    keys do not keep theirs (PostgreSQL's jsonb sorts them), so without the list only unstored names are in order."""
+    if isinstance(order, list) and names:
+        return [names.get(str(s), str(s)) for s in order]
+    return list(names.values())
 
 
 # Each part of the report.

@@ -216,6 +216,9 @@ def run_analysis(
             "min_group": min_group,
             "precedents_shown": PRECEDENTS_SHOWN,
             "sanction_names": dict(zip(scale.sanctions, scale.names, strict=True)),
+            # The order of the scale, as a list: a JSON object's keys keep no order once stored (PostgreSQL's
+            # jsonb sorts them), so the names alone cannot say which sanction is milder.
+            "sanction_scale": list(scale.sanctions),
         },
         model=model,
         outliers=tuple(outliers),
