@@ -148,6 +148,7 @@ def _records(case_ids: list[int] | None, *, special_category: str | None = None)
                 dismissed_on=c["stage_entered_at"].astimezone(zone).date() if dismissed else None,
                 decision=_decision_record(decision, vocabulary, zone) if decision else None,
                 special=special.get(c["respondent_id"]),
+                category=vocabulary.category_of[clauses[0]] if clauses else "",
             )
         )
     return records

@@ -53,6 +53,8 @@ class CaseRecord:
     dismissed_on: date | None = None
     decision: DecisionRecord | None = None
     special: str | None = field(default=None, repr=False)
+    # The conduct category of the first allegation: the one category a case is counted under in published tables.
+    category: str = ""
 
     @property
     def concluded_on(self) -> date | None:
