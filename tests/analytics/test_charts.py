@@ -192,6 +192,21 @@ def test_bar_chart_bars_are_proportional_and_a_missing_value_says_too_few():
     assert desc == "Explained share. Whole organisation: 80%; Branch: 40%; Tiny: too few to judge."
 
 
+def test_bar_chart_of_amounts_scales_to_round_ticks_and_says_what_is_missing():
+    bars = [charts.Bar("North", 35), charts.Bar("South", None), charts.Bar("East", 1200)]
+    svg = charts.bar_chart(
+        bars, chart_id="b", title="Cases", maximum=1200, value_text=lambda v: f"{v:,.0f} cases", missing="[c] withheld"
+    )
+    root = parse(svg)
+    _, desc = described(root)
+    widths = [float(r.get("width")) for r in root.findall(".//rect[@class='bar']")]
+    assert len(widths) == 2 and widths[1] == pytest.approx(widths[0] * 1200 / 35, rel=0.01)
+    texts = [t.text for t in root.findall("text")]
+    # The axis ends on a round tick at or above the largest value.
+    assert texts[0] == "0" and "1,250" in texts and "1,200 cases" in texts and "[c] withheld" in texts
+    assert desc == "North: 35 cases; South: [c] withheld; East: 1,200 cases."
+
+
 def test_bar_chart_escapes_labels():
     svg = charts.bar_chart([charts.Bar(HOSTILE, 0.5)], chart_id="b", title="T")
     assert "<b>" not in svg

@@ -61,7 +61,7 @@ class IntervalRow:
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: float | None  # a share, 0 to 1; None when there were too few decisions to judge
+    value: float | None  # a share from 0 to 1, or an amount (bar_chart's maximum); None when there is no figure
 
 
 def funnel_plot(
@@ -361,8 +361,20 @@ def _bounds(row: IntervalRow, linear: bool) -> tuple[float, float]:
     return low, high
 
 
-def bar_chart(bars: Sequence[Bar], *, chart_id: str, title: str, summary: str = "") -> str:
-    """Horizontal bars for shares from 0 to 1 (the consistency indices); a bar with no value says so in words."""
+def bar_chart(
+    bars: Sequence[Bar],
+    *,
+    chart_id: str,
+    title: str,
+    summary: str = "",
+    maximum: float | None = None,
+    value_text: Callable[[float], str] | None = None,
+    missing: str = "too few to judge",
+) -> str:
+    """Horizontal bars: shares from 0 to 1 (the consistency indices), or with `maximum` amounts from 0 up to it
+    (the counts, rates and days of a transparency report), each value written by `value_text`. A bar with no value
+    says `missing` in words rather than being drawn as zero: a figure too small to judge, or withheld, is not none.
+    """
     label_w = min(max((len(b.label) for b in bars), default=10) * CHAR_W + 18, 280)
     max_chars = int((label_w - 18) / CHAR_W)
     plot_w, value_w, row_h, top, bottom = 300, 130, 24, 12, 36
@@ -370,12 +382,23 @@ def bar_chart(bars: Sequence[Bar], *, chart_id: str, title: str, summary: str = 
     width = int(left + plot_w + value_w)
     plot_bottom = top + row_h * max(len(bars), 1)
     height = plot_bottom + bottom
+    if maximum is None:
+        ticks, tick_text = [0.0, 0.25, 0.5, 0.75, 1.0], _percent
+        text_of = value_text or _percent
+    else:
+        # Round ticks up to at least the largest value, so the longest bar ends on or before the last line.
+        ticks = _nice_ticks(0.0, maximum if _finite(maximum) and maximum > 0 else 1.0)
+        tick_text, text_of = _amount, value_text or _amount
+    scale = ticks[-1]
 
     parts: list[str] = []
-    for tick in (0.0, 0.25, 0.5, 0.75, 1.0):
-        x = left + plot_w * tick
+    for tick in ticks:
+        x = left + plot_w * tick / scale
         parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{plot_bottom}" stroke="{GRID}"/>')
-        parts.append(f'<text x="{x:.1f}" y="{plot_bottom + 16}" text-anchor="middle" fill="{MUTED}">{tick:.0%}</text>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{plot_bottom + 16}" text-anchor="middle" fill="{MUTED}">'
+            f"{escape(tick_text(tick))}</text>"
+        )
     for index, bar in enumerate(bars):
         y = top + row_h * index
         text = bar.label if len(bar.label) <= max_chars else bar.label[: max_chars - 1] + "…"
@@ -386,18 +409,34 @@ def bar_chart(bars: Sequence[Bar], *, chart_id: str, title: str, summary: str = 
         if bar.value is None or not _finite(bar.value):
             parts.append(
                 f'<text x="{left + 6}" y="{y + row_h / 2 + 4:.1f}" fill="{MUTED}" font-style="italic">'
-                "too few to judge</text>"
+                f"{escape(missing)}</text>"
             )
             continue
-        share = min(max(float(bar.value), 0.0), 1.0)
+        value = min(max(float(bar.value), 0.0), scale)
         parts.append(
-            f'<rect class="bar" x="{left:.1f}" y="{y + 4}" width="{plot_w * share:.1f}" height="{row_h - 8}" '
-            f'fill="{ACCENT}" data-value="{share:.3f}"/>'
+            f'<rect class="bar" x="{left:.1f}" y="{y + 4}" width="{plot_w * value / scale:.1f}" '
+            f'height="{row_h - 8}" fill="{ACCENT}" data-value="{_data_value(value, maximum is None)}"/>'
         )
-        parts.append(f'<text x="{left + plot_w + 10:.1f}" y="{y + row_h / 2 + 4:.1f}" fill="{INK}">{share:.0%}</text>')
-    lines = [f"{b.label}: {'too few to judge' if b.value is None else format(float(b.value), '.0%')}" for b in bars]
+        parts.append(
+            f'<text x="{left + plot_w + 10:.1f}" y="{y + row_h / 2 + 4:.1f}" fill="{INK}">'
+            f"{escape(text_of(float(bar.value)))}</text>"
+        )
+    lines = [f"{b.label}: {text_of(float(b.value)) if _finite(b.value) else missing}" for b in bars]
     desc = f"{summary + ' ' if summary else ''}" + ("; ".join(lines) + "." if lines else "Nothing to show.")
     return _svg(chart_id, width, height, title, desc, parts)
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0%}"
+
+
+def _amount(value: float) -> str:
+    # Whole numbers with a thousands separator (1,200), as the tables beside the charts print counts.
+    return f"{value:,.0f}" if float(value).is_integer() else _num(value)
+
+
+def _data_value(value: float, share: bool) -> str:
+    return f"{value:.3f}" if share else f"{value:g}"
 
 
 # Helpers.
