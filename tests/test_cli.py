@@ -17,6 +17,14 @@ def test_help_lists_the_commands(tmp_path):
         assert command in result.stdout
 
 
+def test_report_is_a_command_and_says_what_is_wrong_with_a_period(tmp_path):
+    assert "report" in run_cli("--help", data_dir=tmp_path).stdout
+    result = run_cli("report", "--period", "2026Q5", "--out", str(tmp_path / "out"), data_dir=tmp_path)
+    assert result.returncode == 1
+    assert "--period: '2026Q5' is not a period: give a quarter such as 2026Q3" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_unknown_command_exits_2(tmp_path):
     result = run_cli("frobnicate", data_dir=tmp_path)
     assert result.returncode == 2

@@ -23,6 +23,7 @@ COMMANDS = {
     "token": "make, list and revoke personal API tokens (token create USERNAME --name NAME, list, revoke)",
     "import": "import members, regions and branches, or past cases from CSV/XLSX (import members|units|cases FILE)",
     "analyse": "analyse decisions for consistency and fairness, store the run, flag outliers (--json, --out DIR)",
+    "report": "publish the transparency report for a period and write its files (report --period 2026Q3 --out DIR)",
     "precedents": "the decided cases most like one case and how they were decided (precedents REFERENCE)",
     "openapi": "print the API's OpenAPI document (--output FILE writes it, --check FILE compares)",
     "manage": "run any Django management command (migrate, createsuperuser, ...)",

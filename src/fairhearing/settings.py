@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "fairhearing.api",
     "fairhearing.imports",
     "fairhearing.analysis",
+    "fairhearing.transparency",
     # Only for the API docs' Swagger UI files, served from here rather than a CDN.
     "ninja",
 ]

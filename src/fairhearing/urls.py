@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("fairhearing.audit.urls")),
     path("", include("fairhearing.workspace.urls")),
     path("", include("fairhearing.analysis.urls")),
+    path("", include("fairhearing.transparency.urls")),
     path("", include("fairhearing.cases.urls")),
     path("", include("fairhearing.evidence.urls")),
     path("", include("fairhearing.privacy.urls")),

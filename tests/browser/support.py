@@ -72,12 +72,13 @@ def screenshot_dir() -> Path:
     return Path(os.environ.get("FAIRHEARING_SCREENSHOTS") or ROOT / "artifacts" / "screenshots")
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """Save a full-page PNG as <FAIRHEARING_SCREENSHOTS or artifacts/screenshots>/<name>.png; returns its path."""
+def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    """Save a PNG as <FAIRHEARING_SCREENSHOTS or artifacts/screenshots>/<name>.png; returns its path. The whole
+    page, or with `full_page=False` only what the window shows: the first screen a reader sees."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "page"
     path = screenshot_dir() / f"{safe}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=path, full_page=True)
+    page.screenshot(path=path, full_page=full_page)
     return path
 
 

@@ -27,6 +27,10 @@ NOT_PAGES = {
     "web:portal_bundle_zip",
     "evidence:file",
     "cases:guideline",
+    "transparency:release_pdf",
+    "transparency:release_json",
+    "transparency:release_document",
+    "transparency:table_csv",
     "admin:index",
 }
 # Whom to show each page to: the first of these it allows.

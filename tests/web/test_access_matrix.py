@@ -27,8 +27,10 @@ from fairhearing.cases.services.oversight import raise_flag
 from fairhearing.privacy.erasure import record_erasure_request
 from fairhearing.privacy.legal_holds import place_legal_hold
 from fairhearing.privacy.subject_access import request_subject_access
+from fairhearing.transparency import files
 from tests.privacy.sar_case import build_sar_case
 from tests.signin import sign_in
+from tests.transparency.sample_content import store as store_release
 
 PEOPLE = [
     "anonymous",
@@ -75,6 +77,13 @@ MATRIX: dict[str, Row] = {
     "accounts:password_reset_done": Row("/accounts/password-reset/sent/", EVERYONE),
     "accounts:password_reset_confirm": Row("/accounts/password-reset/MQ/set-password/", EVERYONE),
     "accounts:password_reset_complete": Row("/accounts/password-reset/done/", EVERYONE),
+    # The transparency reports: published statistics, for everybody (the public role).
+    "transparency:releases": Row("/statistics/", EVERYONE),
+    "transparency:release": Row("/statistics/{release}/", EVERYONE),
+    "transparency:release_pdf": Row("/statistics/{release}/report.pdf", EVERYONE),
+    "transparency:release_json": Row("/statistics/{release}/report.json", EVERYONE),
+    "transparency:release_document": Row("/statistics/{release}/report.html", EVERYONE),
+    "transparency:table_csv": Row("/statistics/{release}/{table}.csv", EVERYONE),
     "accounts:two_factor": Row("/accounts/two-factor/", SIGNED_IN),
     # Personal API tokens: everyone signed in manages their own; a token can be revoked by its owner only.
     "accounts:tokens": Row("/account/tokens/", SIGNED_IN),
@@ -153,6 +162,7 @@ def build_world(example_source: str) -> tuple[dict, dict]:
     make_checkpoint()
     entry = AuditEvent.objects.filter(case_reference=case.reference).order_by("index").first()
     token = issue_token(org.users["mp"], name="Matrix", scope="read").token
+    release = store_release()
     ids = {
         "ref": case.reference,
         "other_ref": built.as_complainant.reference,
@@ -164,6 +174,8 @@ def build_world(example_source: str) -> tuple[dict, dict]:
         "sar": sar.pk,
         "entry": entry.index,
         "token": token.pk,
+        "release": release.slug,
+        "table": next(files.tables(release.content))["key"],
     }
     return org.users, ids
 

@@ -17,6 +17,7 @@ SELF_CONTAINED = {
     "privacy/subject_access_report.html",
     "privacy/subject_access_evidence.html",
     "analysis/report.html",  # the analysis report written by `fairhearing analyse --out`; never served
+    "transparency/document.html",  # a transparency report as one file: a download, served with its own policy
 }
 
 
