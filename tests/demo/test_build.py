@@ -34,6 +34,7 @@ from fairhearing.evidence.vault import default_vault
 from fairhearing.organisation.models import Member, OfficeHolding, Region, RulebookVersion
 from fairhearing.procedure.sanctions import may_impose
 from fairhearing.procedure.stages import Stage
+from fairhearing.transparency.models import Release
 
 TODAY = date(2026, 11, 25)
 SMALL = {"seed": 3, "today": TODAY, "members": 600, "cases": 80}
@@ -195,6 +196,9 @@ def test_demo_command_builds_once_then_says_it_exists(capsys):
     out = capsys.readouterr().out
     assert "Built in" in out and "admin" in out and "caseofficer" in out
     assert "Consistency analysis:" in out and AnalysisRun.objects.count() == 1  # the consistency page has a report
+    # ...and the public statistics page has last year's transparency report.
+    assert "Transparency report for 2025 published at /statistics/2025/" in out
+    assert list(Release.objects.values_list("label", flat=True)) == ["2025"]
     assert "fairhearing demo-code USERNAME" in out  # staff need a code, and this is how the demo gives it
     logins = read_logins(config.data_dir() / "demo-logins.txt")
     assert {lg.username for lg in logins} >= {"admin", "caseofficer", "oversight", "dpo", "member"}
