@@ -46,6 +46,7 @@ def test_a_decided_case_becomes_a_record_with_its_first_instance_decision(org):
         text=PARTICULARS,
         offices=frozenset({"mp"}),
         senior=True,
+        category="abuse",  # its first allegation's, the one it is counted under in published tables
         decision=DecisionRecord(
             decided_on=date(2026, 3, 25),
             body=case.body.name,
