@@ -7,7 +7,8 @@ import random
 from datetime import UTC, datetime
 
 from fairhearing.analytics import transparency as t
-from fairhearing.analytics.disclosure import Microdata, protect
+from fairhearing.analytics.differencing import PriorRelease
+from fairhearing.analytics.disclosure import Microdata, Status, protect
 from fairhearing.analytics.periods import parse
 
 PERIOD = parse("2026Q3")
@@ -121,3 +122,18 @@ def test_no_count_in_the_report_is_under_the_threshold():
                     for value, column in zip(row["values"], table["columns"], strict=True):
                         if column["kind"] == "count" and value is not None:
                             assert value >= 10 and value % 5 == 0
+
+
+def test_members_are_a_stock_the_release_log_does_not_difference():
+    # The year and its last quarter count the members on the same day, 31 December: the same figures, which is no
+    # subtraction of one period from another. The cases received are a flow, and the year minus the quarter would
+    # be a count over January to September: held to the rule like any other.
+    facts = _facts()
+    quarter = protect(facts.microdata, t.TABLES, period=parse("2026Q4"))
+    prior = PriorRelease("2026Q4", quarter.period, quarter.published_truth())
+    year = protect(facts.microdata, t.TABLES, period=parse("2026"), priors=[prior])
+    members = year.table("members_by_region")
+    assert all(not cell.suppressed for cell in members.cells.values())
+    # Nothing received from January to September: every count the quarter published is withheld from the year.
+    received = year.table("received_by_body")
+    assert received.cell("Total").status == Status.DIFFERENCING

@@ -65,6 +65,10 @@ class TableSpec:
     rows: str
     columns: str | None = None
     description: str = ""
+    # A count as at the end of the period (members), not of what happened during it: two releases' stocks differ
+    # by the net change between two dates, not by a count over the days one period has and the other lacks, so
+    # the release log's check against differencing does not apply to them.
+    stock: bool = False
 
 
 @dataclass(frozen=True)
@@ -171,7 +175,13 @@ def protect(
         for cell in table.cells.values():
             if cell.true < threshold:
                 cell.status = Status.PRIMARY
-    candidate = {(t.spec.key, c.row, c.column): c.true for t in tables for c in t.cells.values() if not c.suppressed}
+    candidate = {
+        (t.spec.key, c.row, c.column): c.true
+        for t in tables
+        if not t.spec.stock
+        for c in t.cells.values()
+        if not c.suppressed
+    }
     risks = differencing_risks(period, candidate, priors, threshold=threshold)
     index = {(t.spec.key, r, c): cell for t in tables for (r, c), cell in t.cells.items()}
     for cell_id in risks:

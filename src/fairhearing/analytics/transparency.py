@@ -52,9 +52,9 @@ EXCLUSION_REASONS = (EXCLUSION_MONITORING, EXCLUSION_ATTRIBUTION, EXCLUSION_PRIV
 
 
 def spec(
-    key: str, title: str, universe: str, rows: str, columns: str | None = None, description: str = ""
+    key: str, title: str, universe: str, rows: str, columns: str | None = None, *, stock: bool = False
 ) -> TableSpec:
-    return TableSpec(key, title, universe, rows, columns, description)
+    return TableSpec(key, title, universe, rows, columns, stock=stock)
 
 
 TABLES: tuple[TableSpec, ...] = (
@@ -62,7 +62,7 @@ TABLES: tuple[TableSpec, ...] = (
     spec("received_by_body", "Cases received by the body dealing with them", RECEIVED, "body"),
     spec("received_by_region", "Cases received by the respondent's region", RECEIVED, "region"),
     spec("received_by_office", "Cases received by the respondent's office", RECEIVED, "office"),
-    spec("members_by_region", "Members by region", MEMBERS, "region"),
+    spec("members_by_region", "Members by region", MEMBERS, "region", stock=True),
     spec("dismissed_by_body", "Cases dismissed at triage by body", DISMISSED, "body"),
     spec("dismissed_by_category", "Cases dismissed at triage by kind of conduct", DISMISSED, "category"),
     spec("decided_by_body_outcome", "Decisions by body and outcome", DECIDED, "body", "outcome"),
