@@ -141,7 +141,8 @@ def test_the_release_log_withholds_what_a_later_release_would_reveal_by_subtract
     assert half.content["disclosure"]["differenced_with"] == ["2026Q1"]
     earlier = {(a, b, c): v for a, b, c, v in Release.objects.get(label="2026Q1").truth}
     for table, row, column, value in half.truth:
-        if (table, row, column) in earlier:
+        # Members are counted as at the period's end, a stock the log does not difference.
+        if (table, row, column) in earlier and table != "members_by_region":
             assert abs(value - earlier[(table, row, column)]) >= 10
 
 
