@@ -17,13 +17,17 @@ from fairhearing.analytics.periods import parse
 from fairhearing.audit.checkpoints import verifier_key
 from fairhearing.audit.log import current_head
 from fairhearing.audit.models import AuditEvent
+from fairhearing.cases import services
+from fairhearing.evidence.services import rule_on_evidence
 from fairhearing.organisation.models import Member
 from fairhearing.procedure import checkpoint as notes
+from fairhearing.procedure import workflow as wf
+from fairhearing.procedure.admissibility import Ruling
 from fairhearing.procedure.errors import ActionRefused
 from fairhearing.transparency.loading import report_facts
 from fairhearing.transparency.models import Release
 from fairhearing.transparency.services import content_digest, publish_release
-from tests.analysis.casework import decided, dismissed, open_about
+from tests.analysis.casework import decided, dismissed, heard, later, open_about
 
 pytestmark = pytest.mark.django_db
 Q1 = parse("2026Q1")
@@ -69,6 +73,57 @@ def test_the_facts_count_the_period_by_the_rulebooks_bodies(history):
     assert sum(len(d) for d in facts.decision_days.values()) == 2
     # Nothing in another quarter.
     assert not _universe(report_facts(parse("2026Q2")), t.RECEIVED).records
+
+
+def test_the_facts_count_suspensions_appeals_and_excluded_evidence(org):
+    case, item = heard(org)
+    services.impose_interim_suspension(
+        case,
+        org.users["officer"],
+        criterion="risk to witnesses",
+        reasons="Threats were made.",
+        proportionality="Nothing less protects them.",
+        restricts="Attending meetings.",
+        review_by=date(2026, 3, 31),
+        now=later(13),
+    )
+    excluded = org.evidence(case, admitted=False)
+    rule_on_evidence(excluded, org.users["dpo"], ruling=Ruling.EXCLUDE, reason="Bulk screening.", now=later(14))
+    services.lift_interim_suspension(
+        case, org.users["officer"], reasons="The witnesses have given evidence.", now=later(20)
+    )
+    services.record_decision(
+        case,
+        org.users["panellist"],
+        findings=[wf.Finding(case.allegations.get().pk, True, "On the messages.", frozenset({item.pk}))],
+        sanction="final-warning",
+        culpability="B",
+        harm="2",
+        now=later(23),
+    )
+    services.notify_decision(case, org.users["officer"], now=later(24))
+    services.lodge_appeal(case, org.users["mp"], grounds={"disproportionate"}, now=later(30))
+    services.form_appeal_panel(case, org.users["appeals_officer"], members=org.seats["appeals"][:3], now=later(31))
+    services.record_appeal_decision(
+        case,
+        org.users["appeal_panellist"],
+        result=wf.AppealResult.VARIED,
+        reasons="A warning suffices.",
+        sanction="warning",
+        now=later(40),
+    )
+
+    facts = report_facts(parse("2026-01-01..2026-06-30"))
+    assert _universe(facts, t.SUSPENSIONS).records == [
+        {"body": "National Disputes Panel", "ending": t.ENDED_WITH_SANCTION, "review": t.REVIEWED_ON_TIME}
+    ]
+    assert facts.suspension_days == {"National Disputes Panel": [7]}
+    assert _universe(facts, t.APPEALS).records == [{"body": "National Disputes Panel", "result": t.APPEAL_VARIED}]
+    assert _universe(facts, t.EVIDENCE).records == [{"reason": t.EXCLUSION_MONITORING}]
+    # As at the end of the first quarter, the appeal had not been lodged; the suspension was over.
+    first = report_facts(Q1)
+    assert not _universe(first, t.APPEALS).records
+    assert _universe(first, t.SUSPENSIONS).records[0]["ending"] == t.ENDED_WITH_SANCTION
 
 
 def test_a_release_publishes_no_small_figure_and_rounds_the_rest(history):
