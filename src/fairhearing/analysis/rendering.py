@@ -11,16 +11,18 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date
 from typing import Any
 
-from django.contrib.staticfiles import finders
-from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from fairhearing.analytics import charts
+from fairhearing.report_parts import as_date as _date
+from fairhearing.report_parts import as_datetime as _datetime
+from fairhearing.report_parts import inline_stylesheet, words
+from fairhearing.report_parts import number as _number
+from fairhearing.report_parts import safe_svg as _safe
 
 SHARED_STYLESHEET = "fairhearing/oversight.css"
 DIRECTIONS = {"harsh": "Harsher than expected", "lenient": "More lenient than expected"}
@@ -172,16 +174,10 @@ def render_report_html(report: Mapping[str, Any], *, sanction_names: Mapping[str
     """The whole report as one HTML document with its styles inline and no script or external reference, so it
     can be mailed, archived or printed as it is. `sanction_names` as for `report_context`."""
     context = report_context(report, sanction_names=sanction_names)
-    return render_to_string("analysis/report.html", {"r": context, "document": True, "shared_css": _shared_css()})
-
-
-def _shared_css() -> SafeString:
-    """The report's own rules from the oversight page's stylesheet, so page and document cannot drift apart."""
-    found = finders.find(SHARED_STYLESHEET)
-    if not found:
-        raise ImproperlyConfigured(f"The static file {SHARED_STYLESHEET} is missing: the analysis report needs it.")
-    # Our own stylesheet, inlined into <style>: escaping would turn its child selectors (">") into "&gt;".
-    return mark_safe(Path(found).read_text(encoding="utf-8"))  # noqa: S308
+    return render_to_string(
+        "analysis/report.html",
+        {"r": context, "document": True, "shared_css": inline_stylesheet(SHARED_STYLESHEET, "the analysis report")},
+    )
 
 
 def report_context(report: Mapping[str, Any], *, sanction_names: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -511,11 +507,6 @@ def _facts(values: Mapping[str, Any]) -> list[tuple[str, str]]:
 # Formatting.
 
 
-def words(name: str) -> str:
-    """An identifier as words: 'suspension_or_more' -> 'suspension or more'."""
-    return str(name).replace("_", " ").replace("-", " ").strip()
-
-
 def p_text(p: Any) -> str:
     value = _number(p)
     if value is None:
@@ -523,12 +514,6 @@ def p_text(p: Any) -> str:
     if value < 0.001:
         return "less than 0.001"
     return f"{value:.3f}" if value < 0.01 else f"{value:.2f}"
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return None
-    return float(value)
 
 
 def _decimal(value: Any) -> str:
@@ -627,22 +612,3 @@ def _value(value: Any) -> str:
     if isinstance(value, Sequence) and not isinstance(value, str):
         return ", ".join(_value(v) for v in value) or "none"
     return str(value)
-
-
-def _date(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
-def _datetime(value: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
-def _safe(svg: str) -> SafeString:
-    # charts.py escapes every piece of text it puts in a chart; the rest is markup it writes itself.
-    return mark_safe(svg)  # noqa: S308

@@ -10,19 +10,20 @@ disclosure control says why figures are withheld and rounded.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
-from django.contrib.staticfiles import finders
-from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from fairhearing.analytics import charts
+from fairhearing.report_parts import as_date as _date
+from fairhearing.report_parts import as_datetime as _datetime
+from fairhearing.report_parts import inline_stylesheet, words
+from fairhearing.report_parts import number as _number
+from fairhearing.report_parts import safe_svg as _safe
 
 # The report's rules on the site's pages; the standalone document inlines the same file so the two cannot drift.
 SHARED_STYLESHEET = "fairhearing/transparency.css"
@@ -139,16 +140,12 @@ def render_document(content: Mapping[str, Any]) -> str:
     of any kind, so it opens offline exactly as published, and can be mailed, archived or printed as it is."""
     return render_to_string(
         "transparency/document.html",
-        {"r": report_context(content), "document": True, "shared_css": _shared_css()},
+        {
+            "r": report_context(content),
+            "document": True,
+            "shared_css": inline_stylesheet(SHARED_STYLESHEET, "the transparency report"),
+        },
     )
-
-
-def _shared_css() -> SafeString:
-    found = finders.find(SHARED_STYLESHEET)
-    if not found:
-        raise ImproperlyConfigured(f"The static file {SHARED_STYLESHEET} is missing: the transparency report needs it.")
-    # Our own stylesheet, inlined into <style>: escaping would turn its child selectors (">") into "&gt;".
-    return mark_safe(Path(found).read_text(encoding="utf-8"))  # noqa: S308
 
 
 def report_context(content: Mapping[str, Any]) -> dict[str, Any]:
@@ -343,36 +340,6 @@ def format_value(value: Any, kind: str) -> str:
     return f"{number:,.2f}".rstrip("0").rstrip(".")
 
 
-def words(name: str) -> str:
-    """An identifier as words: 'primary_cells' -> 'primary cells'."""
-    return str(name).replace("_", " ").replace("-", " ").strip()
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        return None
-    return float(value)
-
-
 def _whole(value: Any) -> int:
     number = _number(value)
     return 0 if number is None else round(number)
-
-
-def _date(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
-def _datetime(value: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
-def _safe(svg: str) -> SafeString:
-    # charts.py escapes every piece of text it puts in a chart; the rest is markup it writes itself.
-    return mark_safe(svg)  # noqa: S308
