@@ -43,8 +43,10 @@ def write_release(content: Mapping[str, Any], out_dir: Path) -> list[Path]:
 
 
 def content_json(content: Mapping[str, Any]) -> str:
-    """The content exactly as stored, indented for people who read it; UTF-8, names as they are written."""
-    return json.dumps(content, indent=2, ensure_ascii=False) + "\n"
+    """The content, indented for people who read it; UTF-8, names as they are written. Keys are sorted so the file
+    is the same bytes whichever database stored the release (PostgreSQL's jsonb sorts them; SQLite keeps them as
+    written): what is ordered in a report is ordered in lists."""
+    return json.dumps(content, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def render_pdf(content: Mapping[str, Any]) -> bytes:
