@@ -232,3 +232,11 @@ def test_the_report_command_refuses_bad_input_and_changes_nothing(history, tmp_p
         call_command("report", *arguments, "--out", str(tmp_path))
     assert not Release.objects.exists()
     assert not AuditEvent.objects.filter(action="transparency.published").exists()
+
+
+def test_the_report_command_refuses_an_unwritable_folder_before_publishing(history, tmp_path):
+    taken = tmp_path / "a-file"
+    taken.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(CommandError, match="--out: cannot write to"):
+        call_command("report", "--period", "2026Q1", "--out", str(taken))
+    assert not Release.objects.exists()
