@@ -219,6 +219,9 @@ class CaseAppealOut(Schema):
 
 class CaseDetailOut(_CaseFields):
     view: str = Field(description="'staff' or 'panel': a panel member sees admitted evidence only.")
+    version: int = Field(
+        description="Goes up by one with every action on the case; the ETag header carries it for If-Match."
+    )
     routing_reason: str
     rulebook_version: str
     source: str
@@ -362,6 +365,7 @@ def detail_out(user: User, case: Case, view: CaseView) -> dict[str, Any]:
         response = {"received_on": case.responded_on, "text": record["response"]}
     return summary_out(case, today) | {
         "view": "panel" if view == CaseView.PANEL else "staff",
+        "version": case.version,
         "routing_reason": case.routing_reason,
         "rulebook_version": case.rulebook_version.version,
         "source": case.source,

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import transaction
@@ -32,6 +33,7 @@ from fairhearing.organisation.models import Body, Member, PanelMember
 from fairhearing.organisation.selectors import body_key
 from fairhearing.procedure import deadlines
 from fairhearing.procedure import workflow as wf
+from fairhearing.procedure.errors import ActionRefused, Refusal
 from fairhearing.procedure.panels import DeclaredConflict, Person, Seat
 from fairhearing.procedure.roles import Role
 from fairhearing.procedure.rulebook import Rulebook
@@ -167,6 +169,45 @@ def body_instance(respondent: Member, body_kind: str, rulebook: Rulebook) -> Bod
     return Body.objects.get(kind=kind, region_id=region, branch_id=branch)
 
 
+class CaseChanged(ActionRefused):
+    """The case moved on after the form or request was prepared: acting on it now could undo or contradict what
+    someone else (or the scheduled job) just did, so nothing is changed and the person is asked to look again."""
+
+    GUARD = "case_changed"
+
+    def __init__(self, reference: str, expected: int, current: int):
+        self.reference, self.expected, self.current = reference, expected, current
+        super().__init__(
+            [
+                Refusal(
+                    self.GUARD,
+                    f"{reference} has changed since you opened it (you saw version {expected}; it is now version "
+                    f"{current}): someone else acted on it, or a time limit ran out. Nothing was saved. Look at the "
+                    "case again, then take the action again if it still applies.",
+                )
+            ]
+        )
+
+
+# The version of each case the person acting last saw, by case id: set around a form's or request's action by
+# `expecting_version`, checked by `acting_on` once the case is locked.
+_expected_versions: ContextVar[dict[int, int] | None] = ContextVar("expected_case_versions", default=None)
+
+
+@contextmanager
+def expecting_version(case: Case, version: int | None) -> Iterator[None]:
+    """Refuse any action on `case` inside this block unless the case is still at `version` (None: no check, for
+    callers that never saw a version, such as the scheduled job or an API request without If-Match)."""
+    if version is None:
+        yield
+        return
+    token = _expected_versions.set({**(_expected_versions.get() or {}), case.pk: version})
+    try:
+        yield
+    finally:
+        _expected_versions.reset(token)
+
+
 @dataclass
 class Acting:
     case: Case
@@ -174,6 +215,13 @@ class Acting:
     actor: wf.Actor
     user: User | None
     now: datetime
+    _counted: bool = field(default=False, init=False, repr=False)
+
+    def _count_change(self) -> None:
+        """One action is one new version, however many rows and events it writes."""
+        if not self._counted:
+            self.case.version += 1
+            self._counted = True
 
     @property
     def today(self) -> date:
@@ -197,8 +245,8 @@ class Acting:
                 changed["review_by"] = state.review_by
             if row.review_missed != state.review_missed:
                 changed["review_missed"] = state.review_missed
-            for field, value in changed.items():
-                setattr(row, field, value)
+            for name, value in changed.items():
+                setattr(row, name, value)
             if changed:
                 row.save(update_fields=list(changed))
 
@@ -218,6 +266,7 @@ class Acting:
             case.closed_at = self.now
         elif after.stage.is_open:
             case.closed_at, case.closure_reason = None, ""
+        self._count_change()
         case.save()
         write_event(
             case,
@@ -234,18 +283,25 @@ class Acting:
 
     def record(self, kind: str, summary: str, data: dict | None = None) -> TimelineEvent:
         """A timeline event for something done to the case that does not move it, such as adding evidence."""
+        if not self._counted:
+            self._count_change()
+            self.case.save(update_fields=["version"])
         return write_event(self.case, at=self.now, kind=kind, user=self.user, summary=summary, data=data)
 
 
 @contextmanager
 def acting_on(case: Case, user: User | None, now: datetime | None = None) -> Iterator[Acting]:
     """One transaction around one action: the case row is locked, so two people (or a person and the scheduled
-    job) acting on the same case at once take turns and the second sees the first's result."""
+    job) acting on the same case at once take turns and the second sees the first's result. Under
+    `expecting_version`, the second is refused instead when the first changed the case."""
     with transaction.atomic():
         locked = (
             Case.objects.select_for_update(of=("self",))
             .select_related("rulebook_version", "body", "respondent", "complainant_member")
             .get(pk=case.pk)
         )
+        expected = (_expected_versions.get() or {}).get(locked.pk)
+        if expected is not None and expected != locked.version:
+            raise CaseChanged(locked.reference, expected, locked.version)
         yield Acting(locked, load(locked), actor_for(user), user, now or timezone.now())
     case.refresh_from_db()

@@ -65,6 +65,11 @@ class Case(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     closure_reason = models.CharField(max_length=200, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True, help_text="When its personal details were removed.")
+    # Optimistic concurrency: every action that changes the case adds one, so a form or API request prepared on an
+    # older version is refused instead of acting on a state its author never saw (casefile_store.expecting_version).
+    version = models.PositiveIntegerField(
+        default=1, help_text="Goes up by one with every action taken on the case; forms and API requests carry it."
+    )
 
     class Meta:
         ordering = ["-received_at"]

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from django.db.models import CharField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Cast
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -21,6 +21,7 @@ from pydantic import ConfigDict
 from fairhearing.access.policy import CaseView, case_view, roles_of
 from fairhearing.accounts.roles import Role
 from fairhearing.analysis.precedent_lookup import precedents_for
+from fairhearing.api import preconditions
 from fairhearing.api.case_schemas import (
     CaseAppealOut,
     CaseDecisionOut,
@@ -86,9 +87,14 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> QuerySet[Ca
 
 
 @router.get("/{reference}", response=CaseDetailOut, summary="The staff record of one case")
-def get_case(request: HttpRequest, reference: str) -> dict[str, Any]:
-    """Everything the staff case page shows. A panel member sees the admitted evidence only. Logged."""
-    return case_detail(request, staff_case(request, reference), "api/case")
+def get_case(request: HttpRequest, response: HttpResponse, reference: str) -> dict[str, Any]:
+    """Everything the staff case page shows. A panel member sees the admitted evidence only. Logged.
+
+    The ETag header is the case's version: send it back as If-Match with an action, and the action is refused
+    (412) if the case has changed in the meantime."""
+    case = staff_case(request, reference)
+    preconditions.set_etag(response, case)
+    return case_detail(request, case, "api/case")
 
 
 @router.get("/{reference}/timeline", response=list[CaseTimelineEventOut], summary="A case's timeline, oldest first")

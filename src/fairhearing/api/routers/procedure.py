@@ -4,7 +4,8 @@ the list of those the caller may take now.
 Each runs the web's own action form (`cases.actions`) on the JSON body, so the same choices are offered, the same
 checks made and the same service called; access is the web's too (`available.may_take`), and anyone who may not
 take an action on a case is told the case does not exist. A refusal by the procedure is a 409 naming the field each
-reason is about; nothing changes.
+reason is about; an action sent with an `If-Match` that is no longer the case's ETag is a 412 (`preconditions`);
+nothing changes.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
+from fairhearing.api import preconditions
 from fairhearing.api.action_bodies import BODIES, ActionBody
 from fairhearing.api.case_schemas import CaseDetailOut
 from fairhearing.api.problems import invalid, not_found, refused
@@ -25,6 +27,7 @@ from fairhearing.cases.actions.base import ActionForm
 from fairhearing.cases.actions.context import ActionContext
 from fairhearing.cases.actions.registry import FORMS
 from fairhearing.cases.case_record import log_view
+from fairhearing.cases.casefile_store import CaseChanged
 from fairhearing.cases.models import Case
 from fairhearing.procedure.errors import ActionRefused
 from fairhearing.procedure.workflow import Action
@@ -69,11 +72,16 @@ def list_case_actions(request: HttpRequest, reference: str) -> dict[str, Any]:
     }
 
 
-def take_action(request: HttpRequest, reference: str, action: Action, body: Schema) -> Status:
+def take_action(request: HttpRequest, response: HttpResponse, reference: str, action: Action, body: Schema) -> Status:
     case = Case.objects.select_related(*CASE_RELATED).filter(reference=reference).first()
     form_class: type[ActionForm] = FORMS[action]
     if case is None or not may_take(request.user, case, action):
         raise not_found("case")
+    # Checked before the body, so a stale request is told so rather than about choices that are no longer offered;
+    # checked again under the case's lock by the service, for a change that lands in between.
+    expected = preconditions.expected_version(request)
+    if expected is not None and expected != case.version:
+        raise preconditions.changed(reference, expected, case)
     ctx = ActionContext.of(case)
     translation = BODIES[action].translate(body, ctx)
     form = form_class(translation.data, ctx=ctx)
@@ -86,7 +94,9 @@ def take_action(request: HttpRequest, reference: str, action: Action, body: Sche
     if errors or not valid:
         raise invalid([{"in": "body", **e} for e in errors])
     try:
-        form.act(request.user)
+        form.submit(request.user, version=expected)
+    except CaseChanged:
+        raise preconditions.changed(reference, expected or 0, Case.objects.get(pk=case.pk)) from None
     except ActionRefused as refusal:
         fields = {g: translation.api_name(f) for g, f in form_class.guard_fields.items() if f in form.fields}
         raise refused(refusal, fields) from None
@@ -96,30 +106,41 @@ def take_action(request: HttpRequest, reference: str, action: Action, body: Sche
     # Declaring one's own conflict, or transferring a case away from one's body, ends one's access to it.
     if not request.user.has_perm("cases.view_case_record", case):
         return Status(204, None)
+    preconditions.set_etag(response, case)
     return Status(200, case_detail(request, case, f"api/act/{action.value}"))
 
 
 def _describe(form_class: type[ActionForm]) -> str:
     done = f"Done: {form_class.done}"
     lost = "204: done, and you no longer have access to the case (your own conflict, or a transfer away)."
-    return "\n\n".join(part for part in (form_class.intro, done, lost) if part)
+    stale = (
+        "Send the case's ETag (from GET /cases/{reference}) as If-Match: if the case has changed since, the action is "
+        "refused with 412 and nothing changes. The answer's ETag is the case's new version."
+    )
+    return "\n\n".join(part for part in (form_class.intro, done, lost, stale) if part)
 
 
 def _endpoint(action: Action, spec: ActionBody) -> Any:
     if spec.schema.model_fields:
 
-        def endpoint(request: HttpRequest, reference: str, body: Any) -> Status:
-            return take_action(request, reference, action, body)
+        def endpoint(request: HttpRequest, response: HttpResponse, reference: str, body: Any) -> Status:
+            return take_action(request, response, reference, action, body)
 
     else:
         # Nothing to fill in: `{}` or no body at all.
-        def endpoint(request: HttpRequest, reference: str, body: Any = None) -> Status:
-            return take_action(request, reference, action, body or spec.schema())
+        def endpoint(request: HttpRequest, response: HttpResponse, reference: str, body: Any = None) -> Status:
+            return take_action(request, response, reference, action, body or spec.schema())
 
     # The function's name is the OpenAPI operationId; its annotations are what ninja reads the body with.
     endpoint.__name__ = endpoint.__qualname__ = f"act_{action.value}"
     body_type = spec.schema if spec.schema.model_fields else spec.schema | None
-    endpoint.__annotations__ = {"request": HttpRequest, "reference": str, "body": body_type, "return": Any}
+    endpoint.__annotations__ = {
+        "request": HttpRequest,
+        "response": HttpResponse,
+        "reference": str,
+        "body": body_type,
+        "return": Any,
+    }
     return endpoint
 
 

@@ -13,6 +13,7 @@ from fairhearing.accounts.models import User
 from fairhearing.cases.actions.context import ActionContext
 from fairhearing.cases.actions.guideline import GuidelineView
 from fairhearing.cases.actions.problems import in_words
+from fairhearing.cases.casefile_store import CaseChanged, expecting_version
 from fairhearing.procedure.errors import ActionRefused
 from fairhearing.procedure.workflow import Action
 
@@ -42,16 +43,30 @@ class ActionForm(forms.Form):
     # False for actions with nothing to fill in: they are a single button on the case page.
     has_inputs: ClassVar[bool] = True
 
+    # The version of the case the form was made from (optimistic concurrency): if the case has moved on by the
+    # time it is sent, the action is refused rather than applied to a state its author never saw. Not required, so
+    # an API request without If-Match (which fills no version) still acts on the case as it is.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=1,
+        error_messages={
+            "invalid": "This form's record of the case's version is damaged: open the form again from the case page.",
+            "min_value": "This form's record of the case's version is damaged: open the form again from the case page.",
+        },
+    )
+
     def __init__(self, data: Mapping[str, Any] | None = None, *, ctx: ActionContext) -> None:
         super().__init__(data)
         self.ctx = ctx
+        self.fields["version"].initial = ctx.case.version
 
     @property
     def submit_label(self) -> str:
         return self.button or self.title
 
     def sections(self) -> list[Section]:
-        return [Section("", list(self))]
+        return [Section("", list(self.visible_fields()))]
 
     def guideline(self) -> GuidelineView | None:
         """The sanction guideline to show beside the form; only the decision has one."""
@@ -64,6 +79,21 @@ class ActionForm(forms.Form):
     def act(self, user: User) -> None:
         """Take the action through its service. Raises ActionRefused (nothing changed) when the rules say no."""
         raise NotImplementedError
+
+    def clean_version(self) -> int | None:
+        # Said before anything else is checked: when the case has moved on, errors about choices it no longer
+        # offers would only confuse. The service checks again under the case's lock, for a change in between.
+        version = self.cleaned_data.get("version")
+        if version is not None and version != self.ctx.case.version:
+            self.add_error(None, str(CaseChanged(self.ctx.case.reference, version, self.ctx.case.version)))
+        return version
+
+    def submit(self, user: User, *, version: int | None = None) -> None:
+        """`act`, refused with CaseChanged if the case is no longer at the version the form (or `version`, an API
+        request's If-Match) was made from."""
+        form_version = self.cleaned_data.pop("version", None)
+        with expecting_version(self.ctx.case, version if version is not None else form_version):
+            self.act(user)
 
     def refused(self, refusal: ActionRefused | ValidationError) -> None:
         """Put the reasons on the form: each on the field it is about, the rest at the top."""

@@ -45,7 +45,7 @@ def act(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     form = form_class(request.POST if request.method == "POST" else None, ctx=ActionContext.of(case))
     if form.is_bound and form.is_valid():
         try:
-            form.act(request.user)
+            form.submit(request.user)
         except (ActionRefused, ValidationError) as refused:
             form.refused(refused)
         else:
