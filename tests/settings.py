@@ -16,3 +16,9 @@ STORAGES = {
 
 # WhiteNoise serves STATIC_ROOT; tests never run collectstatic, so give it an empty directory to watch.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# On SQLite the tests use a database file, as fairhearing itself does, not the in-memory database Django would pick:
+# threads in a test that write at once then queue on the file's lock as two server processes would, where a shared
+# in-memory database refuses the second writer outright ("database table is locked").
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["FAIRHEARING_DATA_DIR"], "test.sqlite3")}  # noqa: F405
