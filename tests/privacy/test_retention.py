@@ -19,6 +19,7 @@ from fairhearing.evidence import services as evidence
 from fairhearing.evidence.models import StoredFile
 from fairhearing.formatting import long_date
 from fairhearing.organisation.models import Member
+from fairhearing.outbox.models import OutgoingEmail
 from fairhearing.privacy.legal_holds import place_legal_hold, release_legal_hold
 from fairhearing.privacy.models import ErasureRequest, ErasureStatus, SubjectAccessRequest
 from fairhearing.privacy.retention import apply_retention
@@ -281,8 +282,11 @@ def test_the_audit_log_lists_each_removal_and_none_of_its_content(org):
     report = apply_retention(now=years_after(case))
 
     removed = {(e.object_type, e.object_id) for e in report.removed}
+    # The closing email to the complainant (the only party with an address) is blanked with the case.
+    (email,) = OutgoingEmail.objects.filter(case=case)
     assert removed == {
         ("evidence_item", item.pk),
+        ("outgoing_email", email.pk),
         ("case", case.pk),
         ("special_category_record", special.pk),
         ("member", member.pk),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 from datetime import date
 
@@ -181,7 +182,11 @@ def test_nobody_else_is_named_and_the_report_is_escaped(sar):
     report = files["report.html"].decode()
     assert "<h1>Your personal data</h1>" in report and "Margaret Peabody" in report
     assert "shouted at me &lt;b&gt;loudly&lt;/b&gt;" in report and "<b>loudly" not in report
-    assert "<script" not in report and "http://" not in report and "https://" not in report
+    assert "<script" not in report
+    # Nothing links out or loads from elsewhere; the only web address is the portal's, as text in an email's words.
+    assert not re.search(r"""(?:href|src)\s*=\s*["']?https?:|url\(\s*["']?https?:""", report)
+    portal = f"http://127.0.0.1:8000/portal/cases/{sar.as_respondent.reference}/"
+    assert set(re.findall(r"https?://\S+", report)) == {portal}
 
 
 def test_the_answer_is_recorded_with_the_hash_of_what_was_handed_over(sar):

@@ -7,6 +7,9 @@ has its content uses the same stored file: if the commit then failed, the rows w
 the next run would erase them again, whereas deleting after the commit could leave a file behind for ever if the
 process stopped in between.
 
+Emails in the outbox carry their recipient's address and name: they are blanked with the case they are about
+and with the member they were sent to, and one still waiting is given up so that it is never sent afterwards.
+
 With `dry_run` it writes nothing and deletes nothing, but lists exactly what a real run would remove.
 """
 
@@ -15,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from fairhearing.accounts.models import User
 from fairhearing.accounts.roles import Role
@@ -39,6 +42,7 @@ from fairhearing.cases.timeline import write_event
 from fairhearing.evidence.models import StoredFile
 from fairhearing.evidence.vault import Vault, default_vault
 from fairhearing.organisation.models import Member
+from fairhearing.outbox.models import EmailStatus, OutgoingEmail
 from fairhearing.privacy.models import SpecialCategoryRecord
 from fairhearing.procedure.retention import RecordKind
 
@@ -163,6 +167,8 @@ class Remover:
     def anonymise_case(self, case: Case, kind: RecordKind, reason: str) -> None:
         """Remove what people said and who complained; keep stage, dates, clauses, body and outcome for statistics."""
         self.erase_evidence(case, list(case.evidence.filter(erased_at__isnull=True).order_by("pk")), kind, reason)
+        # Every email about the case names its recipient: a non-member complainant's go with their details here.
+        self.blank_emails(not_blanked(OutgoingEmail.objects.filter(case=case)), kind, reason)
         entry = Removed(kind, "case", case.pk, case.reference, "anonymised", reason)
         self.removed.append(entry)
         if self.dry_run:
@@ -217,6 +223,7 @@ class Remover:
                     f"{reason}.",
                     category=record.category,
                 )
+        self.blank_emails(not_blanked(OutgoingEmail.objects.filter(member=member)), kind, reason)
         entry = Removed(kind, "member", member.pk, "", "anonymised", reason)
         self.removed.append(entry)
         if self.dry_run:
@@ -249,6 +256,52 @@ class Remover:
         account.save(update_fields=["first_name", "last_name", "email", "is_active", "password"])
         return "closed"
 
+    # Emails ----------------------------------------------------------------------------------------------------
+
+    def blank_emails(self, emails: QuerySet[OutgoingEmail], kind: RecordKind, reason: str) -> None:
+        """Blank each email's address, subject and words (and the server's last answer, which often quotes the
+        address). The row stays, with its kind, case, dates and status, so the record still shows that an email
+        went and when. One still waiting is given up with the reason, so the worker never sends it."""
+        for email in emails.select_related("case").order_by("pk"):
+            reference = email.case.reference if email.case is not None else ""
+            entry = Removed(kind, "outgoing_email", email.pk, reference, "anonymised", reason)
+            self.removed.append(entry)
+            if self.dry_run:
+                continue
+            # Given up only if still pending at this moment: a worker marking it sent meanwhile wins, and then it
+            # is blanked as sent. A worker holding it from here on cannot mark it sent (that needs it pending).
+            stopped = bool(
+                OutgoingEmail.objects.filter(pk=email.pk, status=EmailStatus.PENDING).update(
+                    status=EmailStatus.GAVE_UP, gave_up_at=self.now
+                )
+            )
+            OutgoingEmail.objects.filter(pk=email.pk).update(
+                recipient="",
+                subject=REMOVED,
+                body=REMOVED,
+                last_error=f"not sent: the recipient's details were removed ({reason})" if stopped else "",
+                claimed_until=None,
+                claim_token="",
+            )
+            where = f" in {reference}" if reference else ""
+            self._audit(
+                entry,
+                [email.member_id],
+                f"Outgoing email {email.pk}{where} anonymised{' and not sent' if stopped else ''}: {reason}.",
+                email_kind=email.kind,
+                not_sent=stopped,
+            )
+
+    def delete_email(self, email: OutgoingEmail, kind: RecordKind, reason: str) -> None:
+        """Delete an email about no case whose period is over (the audit log keeps that it was sent)."""
+        entry = Removed(kind, "outgoing_email", email.pk, "", "deleted", reason)
+        self.removed.append(entry)
+        if self.dry_run:
+            return
+        member_id, email_kind = email.member_id, email.kind
+        email.delete()
+        self._audit(entry, [member_id], f"Outgoing email {entry.object_id} deleted: {reason}.", email_kind=email_kind)
+
     # Requests --------------------------------------------------------------------------------------------------
 
     def delete_request(self, request, kind: RecordKind, object_type: str, reason: str) -> None:
@@ -270,6 +323,11 @@ class Remover:
         for blob_name in self._blobs:
             vault.delete(blob_name)
         self._blobs.clear()
+
+
+def not_blanked(emails: QuerySet[OutgoingEmail]) -> QuerySet[OutgoingEmail]:
+    """The emails not blanked yet, so that removing twice removes nothing the second time."""
+    return emails.exclude(recipient="", subject=REMOVED, body=REMOVED)
 
 
 def cases_of(member: Member):

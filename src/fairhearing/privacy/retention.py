@@ -1,10 +1,10 @@
 """The retention schedule (REQ 33): erase, anonymise or delete every record whose retention period is over.
 
-Run by `fairhearing retention` and by `apply_retention_task`. Each record (a case with its evidence, a member, a
-request) is dealt with in its own transaction under a lock on its row, so the job can run beside people working
-and a failure on one record leaves the others done. A record under legal hold is never touched; it is listed as
-kept. Running the job twice removes nothing the second time: what it removed is marked (erased_at,
-anonymised_at) or gone.
+Run by `fairhearing retention` and by `apply_retention_task`. Each record (a case with its evidence and emails, a
+member with the emails sent to them, a request, an email about no case) is dealt with in its own transaction under
+a lock on its row, so the job can run beside people working and a failure on one record leaves the others done. A
+record under legal hold is never touched; it is listed as kept. Running the job twice removes nothing the second
+time: what it removed is marked (erased_at, anonymised_at, an email's blanked address and words) or gone.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.utils import timezone
 from fairhearing.cases.models import Case
 from fairhearing.evidence.vault import Vault
 from fairhearing.organisation.models import Member
+from fairhearing.outbox.models import EmailStatus, OutgoingEmail
 from fairhearing.privacy.models import ErasureRequest, LegalHold, SubjectAccessRequest
 from fairhearing.privacy.removal import Removed, Remover, cases_of
 from fairhearing.procedure.retention import RecordFacts, RecordKind, case_kind, check_periods, judge
@@ -85,6 +86,14 @@ def apply_retention(
         _retain_request(SubjectAccessRequest, pk, schedule, now, dry_run, report)
     for pk in ErasureRequest.objects.filter(decided_at__isnull=False).order_by("pk").values_list("pk", flat=True):
         _retain_request(ErasureRequest, pk, schedule, now, dry_run, report)
+    # Emails about a case go with the case (and with their recipient); only those about no case are judged alone.
+    for pk in (
+        OutgoingEmail.objects.filter(case__isnull=True)
+        .exclude(status=EmailStatus.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ):
+        _retain_email(pk, schedule, now, dry_run, report)
     return report
 
 
@@ -176,4 +185,29 @@ def _retain_request(
             remover.delete_request(request, kind, object_type, verdict.reason)
         elif verdict.held:
             report.held.append(Removed(kind, object_type, request.pk, "", "held", verdict.reason))
+    _record(remover, report)
+
+
+def _retain_email(
+    pk: int, schedule: Mapping[RecordKind, int], now: datetime, dry_run: bool, report: RetentionReport
+) -> None:
+    kind = RecordKind.EMAILS_WITHOUT_CASE
+    with transaction.atomic():
+        email = OutgoingEmail.objects.select_for_update().filter(pk=pk, case__isnull=True).first()
+        if email is None:
+            return
+        ended = email.sent_at or email.gave_up_at
+        # Like a request record, it can matter to a claim about its recipient's case: a hold there keeps it.
+        member_cases = cases_of(email.member).values_list("pk", flat=True) if email.member_id else []
+        facts = RecordFacts(
+            kind,
+            timezone.localdate(ended) if ended and email.status != EmailStatus.PENDING else None,
+            held_references(member_cases),
+        )
+        verdict = judge(facts, schedule, timezone.localdate(now))
+        remover = Remover(None, now, dry_run)
+        if verdict.act:
+            remover.delete_email(email, kind, verdict.reason)
+        elif verdict.held:
+            report.held.append(Removed(kind, "outgoing_email", email.pk, "", "held", verdict.reason))
     _record(remover, report)

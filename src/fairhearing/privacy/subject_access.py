@@ -18,6 +18,9 @@ The rule for other people's data, written out for the data protection officer in
 - Evidence content (the file, its text, where it was found) is included only for items served on the member as
   respondent in the notice, or supplied by the member themselves; other items appear as metadata only, marked
   "file withheld". Included files are as served, unaltered: they were already disclosed to the member.
+- Emails: every email in the outbox addressed to the member (sent, waiting or given up), with its words - their
+  own correspondence - redacted like everything else; the addresses they were sent to count as the member's own.
+  Emails to anyone else, the other party included, are not listed.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from fairhearing.cases.models import (
 from fairhearing.evidence.vault import Vault, VaultError, default_vault
 from fairhearing.organisation.models import Member, PanelMember
 from fairhearing.organisation.selectors import current_rulebook_version
+from fairhearing.outbox.models import OutgoingEmail
 from fairhearing.privacy.models import ErasureRequest, SpecialCategoryRecord, SubjectAccessRequest
 from fairhearing.privacy.special_category import value_binding as special_category_binding
 from fairhearing.procedure import subject_access as rule
@@ -254,7 +258,12 @@ class _Export:
         self.member, self.request, self.now, self._vault = member, request, now, vault
         self.people = _People.load()
         self.account: User | None = User.objects.filter(member=member).first()
+        # Emails addressed to the member, oldest first; each was sent to an address that was theirs at the time.
+        self.emails = list(
+            OutgoingEmail.objects.filter(member=member).select_related("case").order_by("created_at", "pk")
+        )
         self.redactor = self._general_redactor()
+        self.case_redactors: dict[int, rule.Redactor] = {}
         self.files: dict[str, bytes] = {}
         self.withheld = 0
         self.special_categories: list[str] = []
@@ -281,7 +290,7 @@ class _Export:
         names = Case.objects.exclude(complainant_name="").values_list("complainant_name", flat=True).distinct()
         people += [(n, rule.ANOTHER_PERSON) for n in names]
         own_names = [self.member.name]
-        own_emails = [self.member.email]
+        own_emails = [self.member.email, *(e.recipient for e in self.emails)]
         if self.account is not None:
             own_names.append(self.account.get_full_name())
             own_emails.append(self.account.email)
@@ -315,7 +324,9 @@ class _Export:
             ]
         if as_respondent and case.complainant_name:
             people.append((case.complainant_name, rule.THE_COMPLAINANT))
-        return self.redactor.for_case(people)
+        redactor = self.redactor.for_case(people)
+        self.case_redactors[case.pk] = redactor
+        return redactor
 
     def _actor(self, actor_id: int | None, actor_label: str, labels: dict[int, str] | None = None) -> str:
         """Who did something, as the member may see it: themselves by name, anyone else by their part."""
@@ -361,6 +372,7 @@ class _Export:
             "cases_as_respondent": [self._respondent_case(c) for c in as_respondent],
             "cases_as_complainant": [self._complainant_case(c) for c in as_complainant],
             "other_roles_in_cases": self._other_roles(),
+            "emails": self._emails(),
             "audit_log": self._audit_entries(),
             "subject_access_requests": self._subject_access_requests(),
             "erasure_requests": self._erasure_requests(),
@@ -693,6 +705,30 @@ class _Export:
         if isinstance(e.data, dict) and isinstance(e.data.get("response"), str):
             entry["your_response"] = red.text(e.data["response"])
         return entry
+
+    def _emails(self) -> list[dict[str, Any]]:
+        """The emails sent (or waiting, or given up) to the member. Call it after the cases: an email about one of
+        their cases is redacted as that case is, anything else by the general rule."""
+        entries = []
+        for e in self.emails:
+            red = self.case_redactors.get(e.case_id, self.redactor) if e.case_id else self.redactor
+            entries.append(
+                {
+                    "kind": e.get_kind_display(),
+                    "case_reference": e.case.reference if e.case is not None else "",
+                    "to": e.recipient,
+                    "subject": red.text(e.subject),
+                    "body": red.text(e.body),
+                    "status": e.get_status_display(),
+                    "created_at": e.created_at,
+                    "sent_at": e.sent_at,
+                    "gave_up_at": e.gave_up_at,
+                    "attempts": e.attempts,
+                    # The server's answer can quote an address; passed through the rule like everything else.
+                    "last_error": red.text(e.last_error),
+                }
+            )
+        return entries
 
     def _other_roles(self) -> list[dict[str, Any]]:
         """Cases the member took part in other than as a party: as investigator or on a panel."""

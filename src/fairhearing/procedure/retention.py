@@ -29,6 +29,7 @@ class RecordKind(StrEnum):
     FORMER_MEMBERS = "former_members"
     SUBJECT_ACCESS_REQUESTS = "subject_access_requests"
     ERASURE_REQUESTS = "erasure_requests"
+    EMAILS_WITHOUT_CASE = "emails_without_case"
 
     @property
     def rule(self) -> KindRule:
@@ -109,6 +110,16 @@ RULES: dict[RecordKind, KindRule] = {
         not_started="the request has not been decided",
         action="deleted",
         what="the request record (the audit log keeps the fact that it was made and decided)",
+    ),
+    # An email about a case is correspondence of that case: it is blanked with the case's records (or with its
+    # recipient's, whichever comes first). One about no case has nothing to follow, so it has a period of its own.
+    RecordKind.EMAILS_WITHOUT_CASE: KindRule(
+        label="Emails not about a case",
+        default_days=730,
+        runs_from="the email was sent or given up",
+        not_started="the email is still waiting to be sent",
+        action="deleted",
+        what="the outbox row: address, subject and words (the audit log keeps the fact that it was sent)",
     ),
 }
 

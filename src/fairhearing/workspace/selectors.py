@@ -23,6 +23,7 @@ from fairhearing.cases.models import (
 )
 from fairhearing.cases.search import search
 from fairhearing.organisation.models import Body
+from fairhearing.outbox.models import EmailStatus, OutgoingEmail
 from fairhearing.procedure.admissibility import Attribution, Provenance
 from fairhearing.procedure.stages import Stage
 from fairhearing.procedure.workqueue import stages_waiting_on
@@ -137,6 +138,7 @@ class Oversight:
     flagged_inconsistent: QuerySet[CaseFlag]
     doubtful_evidence: QuerySet[EvidenceItem]
     open_flags: QuerySet[CaseFlag]
+    undelivered_emails: QuerySet[OutgoingEmail]
 
 
 LIMIT = 50
@@ -171,4 +173,10 @@ def oversight(today: date) -> Oversight:
         open_flags=CaseFlag.objects.filter(resolved_at__isnull=True)
         .select_related("case", "raised_by")
         .order_by("-raised_at", "-pk")[:LIMIT],
+        # Emails the worker gave up on (docs/email.md): the member was not told, so someone must tell them.
+        # Not those blanked by retention or erasure (privacy.removal): their recipient's details are gone.
+        undelivered_emails=OutgoingEmail.objects.filter(status=EmailStatus.GAVE_UP)
+        .exclude(recipient="")
+        .select_related("case")
+        .order_by("-gave_up_at", "-pk")[:LIMIT],
     )

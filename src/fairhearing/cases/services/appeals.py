@@ -10,6 +10,8 @@ from fairhearing.cases.casefile_store import acting_on, body_instance
 from fairhearing.cases.models import Appeal, Case, Decision, DecisionKind, EventKind, SittingKind
 from fairhearing.cases.services.hearing import _seats, sit
 from fairhearing.organisation.models import PanelMember
+from fairhearing.outbox import case_emails as emails
+from fairhearing.outbox.models import EmailKind
 from fairhearing.procedure import workflow as wf
 
 
@@ -76,6 +78,7 @@ def record_appeal_decision(
         row.panel.set(a.case.sittings.get(kind=SittingKind.APPEAL, dissolved_at__isnull=True).seats.all())
         a.case.outcome = decided.sanction
         a.apply(outcome, EventKind.APPEAL_DECIDED, {"result": result.value})
+        emails.notify(a.case, EmailKind.APPEAL_DECIDED, now=a.now, roles=emails.BOTH)
     return case
 
 
@@ -85,4 +88,5 @@ def close_case(case: Case, user: User, *, now: datetime | None = None) -> Case:
         a.case.closure_reason = "Decided."
         a.sync_suspensions(outcome, "The case closed.")
         a.apply(outcome, EventKind.CLOSED)
+        emails.notify(a.case, EmailKind.CASE_CLOSED, now=a.now, roles=emails.BOTH)
     return case

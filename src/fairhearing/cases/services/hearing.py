@@ -19,6 +19,9 @@ from fairhearing.cases.models import (
     SittingKind,
 )
 from fairhearing.organisation.models import Member, PanelMember
+from fairhearing.outbox import case_emails as emails
+from fairhearing.outbox.models import EmailKind
+from fairhearing.procedure import deadlines
 from fairhearing.procedure import workflow as wf
 from fairhearing.procedure.panels import DeclaredConflict as Conflict
 from fairhearing.procedure.panels import Seat
@@ -143,4 +146,6 @@ def notify_decision(case: Case, user: User, *, now: datetime | None = None) -> C
         outcome = wf.notify_decision(a.file, a.actor, a.today)
         a.case.decisions.filter(kind=DecisionKind.FIRST_INSTANCE).update(notified_on=a.today)
         a.apply(outcome, EventKind.DECISION_NOTIFIED)
+        appeal_by = deadlines.appeal_due(a.rulebook, a.today)
+        emails.notify(a.case, EmailKind.DECISION_NOTIFIED, now=a.now, roles=emails.BOTH, deadline=appeal_by)
     return case

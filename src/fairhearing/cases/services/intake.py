@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from fairhearing.accounts.models import User
+from fairhearing.audit import log as audit
 from fairhearing.cases import search
 from fairhearing.cases.casefile_store import acting_on, actor_for, body_instance, person
 from fairhearing.cases.models import (
@@ -23,6 +24,8 @@ from fairhearing.cases.models import (
 from fairhearing.cases.timeline import write_event
 from fairhearing.organisation.models import Member
 from fairhearing.organisation.selectors import rulebook_version_on
+from fairhearing.outbox import case_emails as emails
+from fairhearing.outbox.models import EmailKind
 from fairhearing.procedure import deadlines
 from fairhearing.procedure import workflow as wf
 from fairhearing.procedure.errors import ActionRefused
@@ -75,6 +78,10 @@ def open_case(
     for attempt in range(5):
         try:
             with transaction.atomic():
+                # Every opening appends to the audit log, so takes the log's head lock anyway: taking it first
+                # queues concurrent openings before they read the highest reference. Without it, on PostgreSQL,
+                # writers that began together all read the same one and collide (tests/reliability).
+                audit.current_head(lock=True)
                 case = Case.objects.create(
                     reference=_next_reference(today.year, attempt),
                     respondent=respondent,
@@ -177,6 +184,7 @@ def dismiss(case: Case, user: User, *, reasons: str, now: datetime | None = None
         a.case.closure_reason = "Dismissed: no case to answer."
         a.sync_suspensions(outcome, "The case was dismissed.")
         a.apply(outcome, EventKind.DISMISSED)
+        emails.notify(a.case, EmailKind.CASE_DISMISSED, now=a.now, roles=emails.BOTH)
     return case
 
 
@@ -195,4 +203,5 @@ def withdraw_case(case: Case, user: User, *, reason: str, now: datetime | None =
         a.case.closure_reason = Truncator(f"Withdrawn: {reason.strip()}").chars(200)
         a.sync_suspensions(outcome, "The case was withdrawn.")
         a.apply(outcome, EventKind.WITHDRAWN)
+        emails.notify(a.case, EmailKind.CASE_CLOSED, now=a.now, roles=emails.BOTH)
     return case

@@ -9,6 +9,9 @@ from fairhearing.accounts.models import User
 from fairhearing.cases.casefile_store import acting_on, person
 from fairhearing.cases.models import Case, EventKind, Notice, NoticeEvidence
 from fairhearing.organisation.models import PanelMember
+from fairhearing.outbox import case_emails as emails
+from fairhearing.outbox.models import EmailKind
+from fairhearing.procedure import deadlines
 from fairhearing.procedure import workflow as wf
 from fairhearing.procedure.errors import ActionRefused
 from fairhearing.procedure.panels import Seat
@@ -40,6 +43,7 @@ def issue_notice(
             for item in items
         )
         a.apply(outcome, EventKind.NOTICE_ISSUED)
+        emails.notify(a.case, EmailKind.NOTICE_ISSUED, now=a.now, deadline=deadlines.response_due(a.rulebook, a.today))
     return case
 
 

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from fairhearing.accounts.models import User
 from fairhearing.cases.casefile_store import acting_on
 from fairhearing.cases.models import Case, EventKind, InterimSuspension
+from fairhearing.outbox import case_emails as emails
+from fairhearing.outbox.models import EmailKind
 from fairhearing.procedure import workflow as wf
 
 
@@ -44,6 +46,7 @@ def impose_interim_suspension(
             review_by=review_by,
         )
         a.apply(outcome, EventKind.INTERIM_SUSPENSION_IMPOSED)
+        emails.notify(a.case, EmailKind.SUSPENSION_IMPOSED, now=a.now, deadline=review_by)
     return case
 
 
@@ -62,4 +65,5 @@ def lift_interim_suspension(case: Case, user: User, *, reasons: str, now: dateti
         outcome = wf.lift_suspension(a.file, a.actor, a.today, reasons=reasons)
         a.sync_suspensions(outcome, reasons)
         a.apply(outcome, EventKind.INTERIM_SUSPENSION_LIFTED)
+        emails.notify(a.case, EmailKind.SUSPENSION_LIFTED, now=a.now)
     return case

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from fairhearing.cases.casefile_store import acting_on
 from fairhearing.cases.models import Case, EventKind, InterimSuspension
+from fairhearing.outbox import case_emails as emails
+from fairhearing.outbox.models import EmailKind
 from fairhearing.procedure import workflow as wf
 from fairhearing.procedure.stages import Stage
 
@@ -55,5 +57,7 @@ def apply_time_limits_to(case: Case, now: datetime | None = None) -> list[str]:
             if closing:
                 a.case.closure_reason = "The appeal period ended without an appeal."
             a.apply(outcome, EventKind.TIME_LIMIT)
+            if closing:
+                emails.notify(a.case, EmailKind.CASE_CLOSED, now=a.now, roles=emails.BOTH)
             done.append(outcome.summary)
     return done

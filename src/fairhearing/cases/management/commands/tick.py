@@ -11,13 +11,14 @@ from fairhearing.api.idempotency import forget_old_keys
 from fairhearing.audit.checkpoints import make_checkpoint
 from fairhearing.cases.services import apply_time_limits
 from fairhearing.migration_state import NOT_MIGRATED, has_pending_migrations
+from fairhearing.outbox.reminders import enqueue_reminders
 from fairhearing.procedure.errors import ActionRefused
 
 
 class Command(BaseCommand):
     help = (
-        "Apply the time limits that have run out, then refresh the consistency analysis. Safe to run as often as "
-        "you like: each time limit applies once, and each flag is raised once."
+        "Apply the time limits that have run out, enqueue reminders of coming deadlines, then refresh the consistency "
+        "analysis. Safe to run as often as you like: each time limit applies once, each reminder and flag once."
     )
 
     def add_arguments(self, parser):
@@ -34,6 +35,8 @@ class Command(BaseCommand):
         for reference, summary in report.applied:
             self.stdout.write(f"{reference}: {summary}")
         self.stdout.write(f"{len(report)} time limit(s) applied.")
+        # After the time limits, so a case they just closed is not reminded of an appeal it can no longer make.
+        self.stdout.write(f"{enqueue_reminders(now)} reminder email(s) enqueued.")
         # After the time limits, so the analysis sees the cases as they now stand; before the checkpoint, so the
         # flags it raises are signed with the rest.
         try:
