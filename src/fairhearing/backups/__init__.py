@@ -1,0 +1,1 @@
+"""Backups: one archive holding the database, the evidence files, the keys and a manifest; and restoring it."""
