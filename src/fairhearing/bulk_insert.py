@@ -47,10 +47,12 @@ def insert_tuples(
                     progress(min(start + BATCH, len(rows)))
 
 
-def insert_rows(model: type[Model], objects: Iterable[Model], *, batch_size: int = 5000) -> int:
+def insert_rows(model: type[Model], objects: Iterable[Model], *, batch_size: int = 5000, keep_pk: bool = False) -> int:
     """Insert unsaved instances of `model`; returns how many. Each value goes through its field's own
-    `get_db_prep_save`, exactly as Django converts it for an insert, so what lands in the database is the same."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    `get_db_prep_save`, exactly as Django converts it for an insert, so what lands in the database is the same.
+    `keep_pk`: the instances carry ids chosen by the caller (so other rows can refer to them without reading ids
+    back); the caller then resets the table's sequence on PostgreSQL (`reset_sequences`)."""
+    fields = [f for f in model._meta.concrete_fields if keep_pk or not f.primary_key]
     columns = [f.column for f in fields]
     count = 0
     for batch in batched(objects, batch_size):
@@ -58,3 +60,15 @@ def insert_rows(model: type[Model], objects: Iterable[Model], *, batch_size: int
         insert_tuples(model._meta.db_table, columns, rows)
         count += len(batch)
     return count
+
+
+def reset_sequences(models: Sequence[type[Model]]) -> None:
+    """After inserting rows with ids chosen by the caller: move PostgreSQL's id sequences past them, so the next
+    ordinary insert does not collide. (SQLite's AUTOINCREMENT follows the largest id by itself.)"""
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)

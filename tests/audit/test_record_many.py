@@ -3,6 +3,7 @@ one would: the same entries, leaf hashes, stored tree nodes and head."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -77,3 +78,34 @@ def test_nothing_to_append_leaves_the_log_as_it_was():
     before = snapshot()
     assert record_many(None, []) == 0
     assert snapshot() == before
+
+
+def test_entries_with_their_own_actors_are_the_same_log_as_recording_each_by_its_actor(django_user_model):
+    # A history written in bulk has many actors: each entry may name its own, as `record` would record it.
+    clerk = django_user_model.objects.create_user(username="clerk", first_name="Ada", last_name="Clerk")
+    actors = [(None, "Ruth Baker (case officer)"), (clerk, "Ada Clerk"), (None, "fairhearing")]
+    items = entries(9)
+    with transaction.atomic():
+        for i, e in enumerate(items):
+            user, label = actors[i % 3]
+            record(
+                user,
+                e.action,
+                e.object_type,
+                e.object_id,
+                summary=e.summary,
+                case_reference=e.case_reference,
+                subjects=e.subjects,
+                data=e.data,
+                at=e.at,
+                label=label,
+            )
+        expected = snapshot()
+        transaction.set_rollback(True)
+    own = [
+        replace(e, actor_label=actors[i % 3][1], actor_id=actors[i % 3][0].pk if actors[i % 3][0] else None)
+        for i, e in enumerate(items)
+    ]
+    assert record_many(None, own, label="ignored for entries naming their own actor") == 9
+    assert snapshot() == expected
+    assert verify_log().size == 9

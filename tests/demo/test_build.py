@@ -32,6 +32,7 @@ from fairhearing.demo.build import DemoExists, build_demo, read_logins
 from fairhearing.demo.models import DemoBuild
 from fairhearing.evidence.vault import default_vault
 from fairhearing.organisation.models import Member, OfficeHolding, Region, RulebookVersion
+from fairhearing.outbox.models import OutgoingEmail
 from fairhearing.procedure.sanctions import may_impose
 from fairhearing.procedure.stages import Stage
 from fairhearing.transparency.models import Release
@@ -115,6 +116,8 @@ def test_demo_contents(example_source):
         assert decision.case.respondent_id not in {seat.member_id for seat in decision.panel.all()}
     assert Member.objects.filter(status="expelled").exists()
     assert DemoBuild.objects.get().seed == 3
+    # The replayed history's notices are not waiting to be emailed years late to made-up addresses.
+    assert not OutgoingEmail.objects.exists()
 
 
 @pytest.mark.django_db
@@ -232,9 +235,13 @@ def test_demo_refuses_sizes_too_small_to_be_useful_and_writes_nothing():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("seed", [1, 6])
-def test_the_smallest_demo_builds(example_source, seed):
-    _, logins = build_demo(example_source, seed=seed, today=TODAY, members=100, cases=20)
+@pytest.mark.parametrize(
+    ("seed", "today"),
+    # With seed 3 on 3 December a hearing falls to a body with nobody seated on it at all.
+    [(1, TODAY), (6, TODAY), (3, date(2026, 12, 3))],
+)
+def test_the_smallest_demo_builds(example_source, seed, today):
+    _, logins = build_demo(example_source, seed=seed, today=today, members=100, cases=20)
     assert {lg.username for lg in logins} >= {"member", "caseofficer"}
     assert set(Case.objects.values_list("stage", flat=True)) == {s.value for s in Stage}
 

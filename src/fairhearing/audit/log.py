@@ -88,7 +88,8 @@ def _compact(head: LogHead) -> merkle.CompactRange:
 
 @dataclass(frozen=True)
 class Entry:
-    """One entry for `record_many`: the arguments `record` takes, less the actor, who is the same for all."""
+    """One entry for `record_many`: the arguments `record` takes, less the actor, who is the same for all unless
+    the entry names its own (`actor_label`, `actor_id`: a history written in bulk has many actors)."""
 
     action: str
     object_type: str
@@ -98,14 +99,17 @@ class Entry:
     subjects: Iterable[int | None] = ()
     data: dict[str, Any] | None = None
     at: datetime | None = None
+    actor_label: str | None = None
+    actor_id: int | None = None
 
 
 def _event(index: int, user: User | None, label: str | None, entry: Entry, now: datetime) -> AuditEvent:
+    own_actor = entry.actor_label is not None or entry.actor_id is not None
     event = AuditEvent(
         index=index,
         at=(entry.at or now).astimezone(UTC),
-        actor_user_id=user.pk if user is not None else None,
-        actor_label=label or actor_label(user),
+        actor_user_id=entry.actor_id if own_actor else (user.pk if user is not None else None),
+        actor_label=(entry.actor_label or actor_label(None)) if own_actor else (label or actor_label(user)),
         action=entry.action,
         object_type=entry.object_type,
         object_id=str(entry.object_id),
@@ -189,11 +193,10 @@ def _flush(events: list[AuditEvent], nodes: list[MerkleNode]) -> int:
     return count
 
 
-def record_timeline_event(event: Any) -> AuditEvent:
-    """A case timeline entry, on the log. Only a digest of what it said: timeline text can be anonymised later,
-    and the log must still verify, so the log vouches for the content without keeping it."""
-    return record(
-        event.actor,
+def timeline_entry(event: Any) -> Entry:
+    """The log's entry for a case timeline entry (saved, so it has its id), with its own actor: what
+    `record_timeline_event` appends, and what a bulk writer passes to `record_many` to append the same."""
+    return Entry(
         f"timeline.{event.kind}",
         "timeline_event",
         event.pk,
@@ -206,5 +209,24 @@ def record_timeline_event(event: Any) -> AuditEvent:
             "content_sha256": content_digest(event.summary, event.data),
         },
         at=event.at,
+        actor_label=event.actor_label,
+        actor_id=event.actor_id,
+    )
+
+
+def record_timeline_event(event: Any) -> AuditEvent:
+    """A case timeline entry, on the log. Only a digest of what it said: timeline text can be anonymised later,
+    and the log must still verify, so the log vouches for the content without keeping it."""
+    e = timeline_entry(event)
+    return record(
+        event.actor,
+        e.action,
+        e.object_type,
+        e.object_id,
+        summary=e.summary,
+        case_reference=e.case_reference,
+        subjects=e.subjects,
+        data=e.data,
+        at=e.at,
         label=event.actor_label,
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 import secrets
+import time as clock
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -23,6 +25,7 @@ from fairhearing.cases.models import (
     Case,
     SittingKind,
 )
+from fairhearing.demo.history import HistoryWriter, closed_history
 from fairhearing.demo.models import DemoBuild
 from fairhearing.demo.plan import (
     CaseSpec,
@@ -48,6 +51,7 @@ from fairhearing.organisation.models import (
 )
 from fairhearing.organisation.selectors import body_key
 from fairhearing.organisation.services import load_rulebook_version
+from fairhearing.outbox.models import OutgoingEmail
 from fairhearing.procedure import deadlines
 from fairhearing.procedure import workflow as wf
 from fairhearing.procedure.admissibility import Attribution, Facts, Provenance, Ruling, Visibility
@@ -57,6 +61,10 @@ from fairhearing.procedure.sanctions import may_impose
 from fairhearing.procedure.stages import Stage
 
 BATCH = 2000
+# How many of the most recently closed cases are replayed through the services with the open ones; older closed
+# cases are written in bulk (`demo.history`). The default demo (300 cases) has fewer closed cases than this, so
+# all of it is replayed, exactly as before.
+REPLAY_BUDGET = 300
 MEMBER_PORTAL_STAGES = frozenset({Stage.NOTICE_ISSUED, Stage.RESPONSE_RECEIVED, Stage.HEARING, Stage.INVESTIGATION})
 
 
@@ -72,15 +80,45 @@ class DemoExists(Exception):
     pass
 
 
+class _Progress:
+    """Says what phase the build is in and how long the last one took, for the national-size demo's minutes."""
+
+    def __init__(self, say: Callable[[str], None] | None):
+        self.say, self.started = say, clock.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        if self.say is not None:
+            self.say(f"  [{clock.perf_counter() - self.started:7.1f} s] {message}")
+
+
 def build_demo(
-    rulebook_source: str, *, seed: int, today: date, members: int, cases: int
+    rulebook_source: str,
+    *,
+    seed: int,
+    today: date,
+    members: int,
+    cases: int,
+    replay_budget: int = REPLAY_BUDGET,
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[DemoPlan, list[Login]]:
+    say = _Progress(progress)
     plan = plan_demo(load_rulebook(rulebook_source), seed=seed, today=today, members=members, cases=cases)
-    return plan, write_plan(plan, rulebook_source)
+    events = sum(len(c.events) for c in plan.cases)
+    say(f"planned {len(plan.members)} members and {len(plan.cases)} cases ({events} events)")
+    return plan, write_plan(plan, rulebook_source, replay_budget=replay_budget, progress=say)
 
 
 @transaction.atomic
-def write_plan(plan: DemoPlan, rulebook_source: str) -> list[Login]:
+def write_plan(
+    plan: DemoPlan,
+    rulebook_source: str,
+    *,
+    replay_budget: int = REPLAY_BUDGET,
+    progress: Callable[[str], None] | None = None,
+) -> list[Login]:
+    """`replay_budget`: how many of the most recently closed cases go through the services, with every open case;
+    the older closed ones are written in bulk."""
+    say = progress or (lambda message: None)
     if Member.objects.exists() or DemoBuild.objects.exists():
         raise DemoExists("the database already holds an organisation")
     regions = {code: Region(code=code, name=name) for code, name in plan.regions}
@@ -113,14 +151,38 @@ def write_plan(plan: DemoPlan, rulebook_source: str) -> list[Login]:
         batch_size=BATCH,
     )
 
+    say(f"wrote {len(member_rows)} members in {len(branches)} branches")
+
     rng = random.Random(plan.seed)
     seats = _panel_seats(rng, rulebook, bodies, plan, member_rows)
     logins, staff = _staff(bodies, seats)
-    _Replay(plan, rulebook, member_rows, seats, staff, rng).run()
+    history, live = closed_history(plan.cases, replay_budget)
+    if history:
+        writer = HistoryWriter(
+            rulebook=rulebook,
+            version=version,
+            bodies=bodies,
+            member_rows=member_rows,
+            seats=seats,
+            staff=staff,
+            seed=plan.seed,
+        )
+        written = writer.write(
+            history, lambda done, events: say(f"history: {done} of {len(history)} closed cases, {events} events")
+        )
+        say(f"wrote {len(history)} closed cases in bulk ({written} timeline and audit entries)")
+    say(f"replaying {len(live)} open and recently closed cases through the services...")
+    _Replay(replace(plan, cases=tuple(live)), rulebook, member_rows, seats, staff, rng).run()
+    say(f"replayed {len(live)} cases")
+    # The services put an email in the outbox for every notice and decision of the replayed history. That history
+    # happened before the demo existed and its addresses are made up: sending years-old notices would only fill the
+    # outbox, so they go. What people do in the demo from now on is emailed as usual.
+    OutgoingEmail.objects.all().delete()
     logins += _member_logins(plan, member_rows)
     DemoBuild.objects.create(seed=plan.seed, members=len(plan.members), cases=len(plan.cases), today=plan.today)
     # Sign the history, as the scheduled job would have, so receipts in the portal are covered by a checkpoint.
     make_checkpoint(datetime.combine(plan.today, time(8), tzinfo=UTC))
+    say("signed the audit log")
     return logins
 
 
@@ -355,7 +417,8 @@ class _Replay:
         roles = replace(file.roles(), deciding_panel_ids=file.roles().deciding_panel_ids | exclude)
         eligible = [
             s
-            for s in self.seats[body.pk]
+            # A body in a region or branch too small to seat anyone has no list at all: no panel, so a transfer.
+            for s in self.seats.get(body.pk, [])
             if s.role != PanelRole.OFFICER
             and s.trained_until
             and s.trained_until >= timezone.localdate(at)

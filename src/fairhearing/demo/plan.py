@@ -142,6 +142,13 @@ ASSESSMENTS = {
 OPEN_STAGES = [s for s in Stage if s.is_open]
 # The history needs room: the longest case path takes about 400 days from complaint to close.
 MINIMUM_HISTORY = timedelta(days=730)
+# From this many cases the demo is national-size, and its caseload is planned as one would find it: cases are
+# received evenly over the whole history, closed ones included, and only those received in about the last year
+# can still be open (a complaint from 2022 is not still at triage). Below it, the small demo keeps every open
+# stage in a few hundred cases, so there is something at each stage to show; its plans stay as they were.
+NATIONAL_SIZE = 2000
+OPEN_SHARE = 0.22
+RECENT = timedelta(days=365)
 FIRST_INSTANCE_PATH = [
     Stage.RECEIVED,
     Stage.TRIAGE,
@@ -315,6 +322,7 @@ class _Planner:
         self.fake = Faker("en_GB")
         self.fake.seed_instance(seed)
         self.earliest = max(rulebook.effective_from, today - timedelta(days=6 * 365))
+        self.national = cases >= NATIONAL_SIZE
         self.staff = {
             "case_officer": f"{self.fake.name()} (case officer, Central Complaints Unit)",
             "investigator": f"{self.fake.name()} (investigator)",
@@ -398,8 +406,13 @@ class _Planner:
             else:
                 if forced:
                     target: Stage | None = forced.pop()
+                elif self.national:
+                    # Open only if received in the last year: the open caseload is a year's intake, not a decade's.
+                    span = (self.today - self.earliest).days - 60
+                    recent = self.rng.random() < min(1.0, RECENT.days / span)
+                    target = self.rng.choice(OPEN_STAGES) if recent and self.rng.random() < OPEN_SHARE else None
                 else:
-                    target = self.rng.choice(OPEN_STAGES) if self.rng.random() < 0.22 else None
+                    target = self.rng.choice(OPEN_STAGES) if self.rng.random() < OPEN_SHARE else None
                 plans.append(self._ordinary_case(n, self.rng.choice(anyone), target, members))
         plans.sort(key=lambda c: c.received_at)
         per_year: dict[int, int] = {}
@@ -595,6 +608,16 @@ class _Planner:
             waiting = path[-1] in (Stage.NOTICE_ISSUED, Stage.DECIDED, Stage.APPEAL_WINDOW)
             moved = latest_start - timedelta(days=rng.randrange(1, 10 if waiting else 45))
             # The conduct keeps its distance from the complaint when the complaint is moved.
+            allegations = tuple(
+                replace(a, conduct_date=max(self.earliest, a.conduct_date + (moved.date() - received.date())))
+                for a in allegations
+            )
+            received = moved
+        elif self.national:
+            # Received any time in the history, the last year included, as long as the case had time to close.
+            latest = self.today - timedelta(days=sum(gaps) + 4)
+            span = max(0, (latest - self.earliest).days - 60)
+            moved = _at(self.earliest + timedelta(days=60 + rng.randrange(span + 1)), rng)
             allegations = tuple(
                 replace(a, conduct_date=max(self.earliest, a.conduct_date + (moved.date() - received.date())))
                 for a in allegations

@@ -14,6 +14,7 @@ from fairhearing.analysis.services import refresh_analysis
 from fairhearing.analytics.periods import parse
 from fairhearing.demo.build import Login, build_demo, read_logins, write_logins
 from fairhearing.demo.models import DemoBuild
+from fairhearing.demo.plan import NATIONAL_SIZE
 from fairhearing.organisation.models import Member
 from fairhearing.transparency.services import publish_release
 
@@ -64,7 +65,11 @@ class Command(BaseCommand):
         )
         started = time.perf_counter()
         try:
-            plan, logins = build_demo(source, seed=o["seed"], today=today, members=o["members"], cases=o["cases"])
+            # A national-size build takes many minutes: say what it is doing as it goes.
+            progress = self.stdout.write if o["cases"] >= NATIONAL_SIZE else None
+            plan, logins = build_demo(
+                source, seed=o["seed"], today=today, members=o["members"], cases=o["cases"], progress=progress
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         write_logins(logins_file, logins)
@@ -73,18 +78,20 @@ class Command(BaseCommand):
             f"{len(plan.branches)} branches of {len(plan.regions)} regions, {len(plan.cases)} cases."
         )
         # What the scheduled job would have found by now, so the consistency page and its flags are there to see.
+        started = time.perf_counter()
         run = refresh_analysis(trigger=AnalysisTrigger.COMMAND)
         self.stdout.write(
             f"Consistency analysis: {run.outliers} decision(s) stand out from like cases; {run.flags_raised} flag(s) "
-            "raised for oversight."
+            f"raised for oversight ({time.perf_counter() - started:.1f} s)."
         )
         # Last year's transparency report, so the public statistics pages have a release to show.
         year = parse(str(today.year - 1))
+        started = time.perf_counter()
         published = publish_release(year, label="the demo's builder").release
         withheld = sum(published.content["disclosure"]["withheld"].values())
         self.stdout.write(
             f"Transparency report for {year} published at /statistics/{published.slug}/ ({withheld} small figure(s) "
-            "withheld)."
+            f"withheld; {time.perf_counter() - started:.1f} s)."
         )
         self._print_logins(logins, logins_file, o)
 
