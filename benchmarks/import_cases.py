@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import random
 import tempfile
@@ -275,18 +276,21 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=50_000)
     parser.add_argument("--members", type=int, default=40_000)
     parser.add_argument("--postgres", help="a PostgreSQL server URL; a fresh database is made on it and dropped")
+    parser.add_argument("--json", action="store_true", help="end with the figures as one line of JSON")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="fairhearing-bench-"))
     fresh = _fresh_postgres(args.postgres) if args.postgres else None
     try:
         _setup(folder, fresh[0] if fresh else None)
-        _run(args, folder)
+        figures = _run(args, folder)
+        if args.json:
+            print(json.dumps(figures))
     finally:
         if fresh:
             _drop_postgres(args.postgres, fresh[1])
 
 
-def _run(args: argparse.Namespace, folder: Path) -> None:
+def _run(args: argparse.Namespace, folder: Path) -> dict[str, float]:
     from django.db import connection, transaction
 
     from fairhearing.imports.cases import import_cases
@@ -326,6 +330,7 @@ def _run(args: argparse.Namespace, folder: Path) -> None:
     print(f"{'import_cases':<28} {imported:>8.1f} {args.cases / imported:>9,.0f}")
     print(f"{f'raw {baseline}, same rows':<28} {raw:>8.1f} {args.cases / raw:>9,.0f}")
     print(f"ratio (import / raw): {imported / raw:.1f}x")
+    return {"rows": args.cases, "seconds": imported, "rate": args.cases / imported, "ratio": imported / raw}
 
 
 if __name__ == "__main__":

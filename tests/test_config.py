@@ -40,3 +40,30 @@ def test_lists_and_flags_from_the_environment(monkeypatch):
     monkeypatch.setenv("X_FLAG", "0")
     assert config.env_bool("X_FLAG") is False
     assert config.env_bool("X_UNSET", default=True) is True
+
+
+def _is_secure_behind_proxy(tmp_path, behind_proxy: str | None) -> str:
+    """Whether a plain-HTTP request carrying `X-Forwarded-Proto: https` counts as HTTPS, in a fresh process that
+    reads the settings from this environment."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FAIRHEARING_") and k != "DJANGO_SETTINGS_MODULE"}
+    env |= {"FAIRHEARING_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "fairhearing.settings"}
+    if behind_proxy is not None:
+        env["FAIRHEARING_BEHIND_PROXY"] = behind_proxy
+    script = (
+        "import django; django.setup();"
+        "from django.test import RequestFactory;"
+        "print(RequestFactory().get('/', headers={'X-Forwarded-Proto': 'https'}).is_secure())"
+    )
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_the_forwarded_scheme_is_trusted_only_behind_a_proxy(tmp_path):
+    # A client talking to the server directly must not be able to claim HTTPS with a header.
+    assert _is_secure_behind_proxy(tmp_path, None) == "False"
+    assert _is_secure_behind_proxy(tmp_path, "1") == "True"

@@ -14,6 +14,7 @@ COMMANDS = {
     "serve": "serve fairhearing with a production web server",
     "rulebook": "check or load rulebook files (rulebook check FILE..., rulebook load FILE)",
     "tick": "apply the time limits that have run out (run it daily, or more often)",
+    "worker": "send the case emails in the outbox, retrying failures, until stopped (--once: send what is due)",
     "sar": "answer a subject access request: write a member's data as a zip (sar MEMBERSHIP_NUMBER)",
     "retention": "erase or anonymise what is past its retention period (run it daily; --dry-run lists it)",
     "bundle": "write the evidence bundle served with a case's notice (bundle REFERENCE [--output PATH] [--html])",
@@ -26,6 +27,8 @@ COMMANDS = {
     "report": "publish the transparency report for a period and write its files (report --period 2026Q3 --out DIR)",
     "precedents": "the decided cases most like one case and how they were decided (precedents REFERENCE)",
     "openapi": "print the API's OpenAPI document (--output FILE writes it, --check FILE compares)",
+    "backup": "back up the database, evidence files and keys into one archive (backup FILE; it holds the keys)",
+    "restore": "restore a backup made by `backup` and verify the audit log (restore FILE [--force])",
     "manage": "run any Django management command (migrate, createsuperuser, ...)",
 }
 

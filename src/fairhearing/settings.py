@@ -20,6 +20,10 @@ SECRET_KEY = config.secret_key()
 DEBUG = config.env_bool("FAIRHEARING_DEBUG")
 ALLOWED_HOSTS = config.env_list("FAIRHEARING_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = config.env_list("FAIRHEARING_CSRF_TRUSTED_ORIGINS", [])
+# Behind a reverse proxy that ends TLS (docs/deployment.md): trust its X-Forwarded-Proto, so Django knows the request
+# came over HTTPS. Only with a proxy that always sets the header: a client could otherwise claim HTTPS itself.
+if config.env_bool("FAIRHEARING_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "fairhearing.admin_site.FairhearingAdminConfig",
@@ -46,6 +50,8 @@ INSTALLED_APPS = [
     "fairhearing.imports",
     "fairhearing.analysis",
     "fairhearing.transparency",
+    "fairhearing.backups",
+    "fairhearing.outbox",
     # Only for the API docs' Swagger UI files, served from here rather than a CDN.
     "ninja",
 ]
@@ -174,6 +180,11 @@ def _mailers() -> dict:
 
 MAILERS = _mailers()
 DEFAULT_FROM_EMAIL = os.environ.get("FAIRHEARING_EMAIL_FROM", "fairhearing <fairhearing@localhost>")
+# Case emails (fairhearing.outbox, docs/email.md): links in them start with the site's address; reminders go this
+# many days before a deadline; a message failing this many times is given up.
+FAIRHEARING_SITE_URL = os.environ.get("FAIRHEARING_SITE_URL", "").strip() or "http://127.0.0.1:8000"
+FAIRHEARING_REMINDER_DAYS = config.env_int("FAIRHEARING_REMINDER_DAYS", 3)
+FAIRHEARING_EMAIL_MAX_ATTEMPTS = config.env_int("FAIRHEARING_EMAIL_MAX_ATTEMPTS", 12)
 # A reset link works once, for a day: long enough to find the email, short enough not to linger in an inbox.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 

@@ -1,6 +1,6 @@
 """Disclosure control for the transparency reports, from a small organisation to a national one.
 
-Run: .venv/bin/python benchmarks/statistics.py [--sizes 500,5000,50000] [--baseline-size 600]
+Run: .venv/bin/python benchmarks/disclosure_control.py [--sizes 500,5000,50000] [--baseline-size 600]
 
 For each size, synthetic records of every universe the report counts (cases received and decided, suspensions,
 appeals, evidence excluded, members at 10 per case) with the report's own tables (`analytics.transparency.TABLES`),
