@@ -8,6 +8,9 @@ import pytest
 
 from fairhearing.procedure.rulebook import Rulebook, load_rulebook
 
+# Whole installations in child processes, for tests/backups and tests/reliability.
+pytest_plugins = ["tests.installation"]
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "rulebooks" / "example-party.toml"
 

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import pytest
+
 from tests.helpers import FAIRHEARING
 
 TEST_DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -162,3 +164,20 @@ def demo_template() -> Installation:
         assert built.returncode == 0, built.stdout + built.stderr
         _demo = demo
     return _demo
+
+
+# The fixtures of the tests that run whole installations (tests/backups, tests/reliability), shared through
+# `pytest_plugins` in tests/conftest.py.
+
+
+@pytest.fixture
+def installations(tmp_path):
+    made = Installations(tmp_path)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def demo(installations) -> Installation:
+    """A copy of the small demo organisation, this test's own."""
+    return installations.new(template=demo_template())

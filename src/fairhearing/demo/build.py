@@ -25,7 +25,7 @@ from fairhearing.cases.models import (
     Case,
     SittingKind,
 )
-from fairhearing.demo.history import HistoryWriter, closed_history
+from fairhearing.demo.history import HistoryWriter, closed_history, evidence_facts
 from fairhearing.demo.models import DemoBuild
 from fairhearing.demo.plan import (
     CaseSpec,
@@ -54,7 +54,7 @@ from fairhearing.organisation.services import load_rulebook_version
 from fairhearing.outbox.models import OutgoingEmail
 from fairhearing.procedure import deadlines
 from fairhearing.procedure import workflow as wf
-from fairhearing.procedure.admissibility import Attribution, Facts, Provenance, Ruling, Visibility
+from fairhearing.procedure.admissibility import Ruling
 from fairhearing.procedure.panels import Seat, conflicts_of
 from fairhearing.procedure.rulebook import Power, Rulebook, load_rulebook
 from fairhearing.procedure.sanctions import may_impose
@@ -292,22 +292,12 @@ class _Replay:
 
     def _evidence(self, case: Case, e: EvidenceSpec):
         def add(at: datetime) -> None:
-            facts = Facts(
-                provenance=Provenance(e.provenance),
-                attribution=Attribution(e.attribution),
-                attribution_method=e.attribution_method,
-                visibility=Visibility(e.visibility),
-                source_url=e.source_url,
-                captured_on=timezone.localdate(e.captured_at) if e.captured_at else None,
-                captured_by=e.captured_by,
-                lawful_basis=e.lawful_basis,
-            )
             item = add_evidence(
                 case,
                 self.officer,
                 kind=e.kind,
                 description=e.description,
-                facts=facts,
+                facts=evidence_facts(e),
                 upload=Upload(e.file_name, e.content),
                 captured_at=e.captured_at,
                 now=at,

@@ -128,6 +128,20 @@ class _Rows:
             insert_rows(model, rows, keep_pk=rows is not self.terms and not model._meta.auto_created)
 
 
+def evidence_facts(e: EvidenceSpec) -> Facts:
+    """What the admissibility rules judge a planned item by: the same for a replayed case and a bulk-written one."""
+    return Facts(
+        provenance=Provenance(e.provenance),
+        attribution=Attribution(e.attribution),
+        attribution_method=e.attribution_method,
+        visibility=Visibility(e.visibility),
+        source_url=e.source_url,
+        captured_on=timezone.localdate(e.captured_at) if e.captured_at else None,
+        captured_by=e.captured_by,
+        lawful_basis=e.lawful_basis,
+    )
+
+
 class HistoryWriter:
     """Writes closed planned cases as the replay would have left them."""
 
@@ -357,16 +371,7 @@ class HistoryWriter:
     def _evidence(self, case: Case, e: EvidenceSpec, spec: CaseSpec, rows: _Rows) -> EvidenceItem:
         """The item as text or a web address, without a file: the history's evidence is there to be cited and
         counted, and encrypting a hundred thousand files would be most of the build."""
-        facts = Facts(
-            provenance=Provenance(e.provenance),
-            attribution=Attribution(e.attribution),
-            attribution_method=e.attribution_method,
-            visibility=Visibility(e.visibility),
-            source_url=e.source_url,
-            captured_on=timezone.localdate(e.captured_at) if e.captured_at else None,
-            captured_by=e.captured_by,
-            lawful_basis=e.lawful_basis,
-        )
+        facts = evidence_facts(e)
         assessment = assess(
             self.rb.evidence_policy,
             facts,
