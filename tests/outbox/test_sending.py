@@ -189,3 +189,34 @@ def test_oversight_sees_the_emails_given_up_and_the_case_they_were_about(client,
         in html
     )
     assert "after 1 attempt: recipient refused: 550" in html
+
+
+def test_an_email_given_up_by_an_erasure_after_the_worker_claimed_it_is_not_sent(smtp, monkeypatch):
+    """The worker claims a batch, then a member's details are erased before their email's turn: it is read again
+    just before sending, so it does not go, and the rest of the batch does."""
+    kept, erased = put("kept@example.org"), put("erased@example.org")
+    claim = services.claim_due
+
+    def claim_then_erase(*args, **kwargs):
+        claimed = claim(*args, **kwargs)
+        # What privacy.removal does to an email still waiting when its recipient's details are removed.
+        OutgoingEmail.objects.filter(pk=erased.pk).update(
+            status=EmailStatus.GAVE_UP, gave_up_at=T0, recipient="", subject="(removed)", body="(removed)"
+        )
+        return claimed
+
+    monkeypatch.setattr(services, "claim_due", claim_then_erase)
+    report = services.send_due(now=T0)
+    assert report.sent == [kept.message_id] and report.withdrawn == [erased.message_id]
+    assert smtp.handler.message_ids() == {kept.message_id: 1}
+    assert row(erased).status == EmailStatus.GAVE_UP and erased.recipient == ""
+
+
+def test_the_application_log_never_holds_the_servers_words_about_a_recipient(smtp, caplog):
+    smtp.handler.permanent = {"gone@example.org"}
+    gone = put("gone@example.org")
+    with caplog.at_level("WARNING", logger="fairhearing.outbox.services"):
+        assert services.send_due(now=T0).gave_up == [gone.message_id]
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert gone.message_id in logged and "550" in logged
+    assert "gone@example.org" not in logged

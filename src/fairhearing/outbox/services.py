@@ -95,9 +95,11 @@ class SendReport:
     retrying: list[str] = field(default_factory=list)
     gave_up: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)  # sent, but another worker had taken the message over
+    # Claimed, then given up before its turn came (its recipient's details were erased): not sent.
+    withdrawn: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.sent) + len(self.retrying) + len(self.gave_up) + len(self.lost)
+        return len(self.sent) + len(self.retrying) + len(self.gave_up) + len(self.lost) + len(self.withdrawn)
 
 
 def claim_due(now: datetime, limit: int, token: str, lease: timedelta = LEASE) -> list[OutgoingEmail]:
@@ -160,8 +162,14 @@ def send_due(
                 for waiting in claimed[position:]:
                     _failed(waiting, token, failure, clock(), max_attempts, rng, report)
                 break
+            # Read again just before sending, not trusted from the claim: an erasure since then has given the email
+            # up and blanked its address, and it must not go. What is left is the time one SMTP exchange takes.
+            current = _still_ours(email, token)
+            if current is None:
+                report.withdrawn.append(email.message_id)
+                continue
             try:
-                if connection.send_messages([_message(email)]) != 1:
+                if connection.send_messages([_message(current)]) != 1:
                     raise RuntimeError("the mailer did not send the message")
             except Exception as exc:
                 _failed(email, token, delivery.classify(exc), clock(), max_attempts, rng, report)
@@ -172,6 +180,16 @@ def send_due(
         if opened:
             _close(connection)
     return report
+
+
+def _still_ours(email: OutgoingEmail, token: str) -> OutgoingEmail | None:
+    """The email as it stands now, if this worker still holds it and it is still to be sent."""
+    return (
+        OutgoingEmail.objects.filter(pk=email.pk, claim_token=token, status=EmailStatus.PENDING)
+        .exclude(recipient="")
+        .select_related("case")
+        .first()
+    )
 
 
 def _close(connection) -> bool:
@@ -250,7 +268,10 @@ def _failed(
     if not marked:
         report.lost.append(email.message_id)
     elif step.give_up:
-        logger.warning("email %s given up after %d attempt(s): %s", email.message_id, attempts, failure.text)
+        # Not the server's words: they often quote the address, and an application log cannot be erased with it.
+        logger.warning(
+            "email %s given up after %d attempt(s) (SMTP code %s)", email.message_id, attempts, failure.code or "none"
+        )
         report.gave_up.append(email.message_id)
     else:
         report.retrying.append(email.message_id)

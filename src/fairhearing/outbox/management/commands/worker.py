@@ -76,5 +76,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{len(report.sent)} sent, {len(report.retrying)} to retry, {len(report.gave_up)} given up"
             + (f", {len(report.lost)} taken over by another worker" if report.lost else "")
+            + (f", {len(report.withdrawn)} withdrawn (recipient erased)" if report.withdrawn else "")
             + "."
         )
