@@ -269,3 +269,38 @@ def test_a_failed_backup_leaves_no_file_and_keeps_an_older_one(installations, tm
     assert "No backup file was written." in failed.stderr
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != site.data_dir.name) == ["backup.tar.gz"]
     assert path.read_text() == "last week's backup"
+
+
+def test_an_older_backup_restored_over_an_upgraded_database_leaves_nothing_of_the_newer_tables(
+    installations, demo, tmp_path
+):
+    """The usual way back after a failed upgrade: the installation is fully migrated and holds data, the backup is
+    from before the upgrade. Every table the newer version added is gone, then made again by the migrations."""
+    old = installations.new()
+    assert old.run("manage", "migrate", "audit").returncode == 0
+    path = tmp_path / "old.tar.gz"
+    _backup(old, path)
+
+    restored = demo.run("restore", str(path), "--force")
+
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    assert "The backup was from an older version: applied" in restored.stdout
+    assert demo.scalar("SELECT COUNT(*) FROM cases_case") == 0  # the demo's cases went with the database
+    assert demo.run("manage", "migrate", "--check").returncode == 0
+    assert demo.run("audit", "verify").returncode == 0
+
+
+def test_a_restore_that_fails_after_the_database_says_what_is_incomplete(demo, tmp_path):
+    path = tmp_path / "backup.tar.gz"
+    _backup(demo, path)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the evidence folder should be")
+
+    failed = demo.run("restore", str(path), "--force", FAIRHEARING_EVIDENCE_DIR=str(blocker / "evidence"))
+
+    assert failed.returncode == 1
+    assert "the database was restored, but then" in failed.stderr
+    assert "run the restore again with --force" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    again = demo.run("restore", str(path), "--force")
+    assert again.returncode == 0, again.stdout + again.stderr

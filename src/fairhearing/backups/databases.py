@@ -204,22 +204,30 @@ def restore(staged: Path) -> None:
     if engine() == "sqlite":
         _sqlite_restore(staged)
     else:
-        _run(
-            [
-                _tool("pg_restore"),
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                "--no-privileges",
-                "--single-transaction",
-                "--exit-on-error",
-                "--no-password",
-                f"--dbname={connection.settings_dict['NAME']}",
-                str(staged),
-            ],
-            "pg_restore",
-        )
+        _postgres_restore(staged)
     connections.close_all()
+
+
+def _postgres_restore(staged: Path) -> None:
+    """The dump as SQL, run by psql in one transaction after emptying the schema. Not `pg_restore --clean`: that
+    drops only what the dump holds, so tables a newer version added (an older backup restored over an upgraded
+    database) would stay, holding keys into tables being replaced, and the migrations after would fail on them."""
+    script = staged.with_name(staged.name + ".sql")
+    _run([_tool("pg_restore"), "--no-owner", "--no-privileges", f"--file={script}", str(staged)], "pg_restore")
+    _run(
+        [
+            _tool("psql"),
+            "--no-psqlrc",
+            "--quiet",
+            "--no-password",
+            "--set=ON_ERROR_STOP=1",
+            "--single-transaction",
+            "--command=DROP SCHEMA public CASCADE",
+            "--command=CREATE SCHEMA public",
+            f"--file={script}",
+        ],
+        "psql",
+    )
 
 
 def _sqlite_restore(staged: Path) -> None:

@@ -209,11 +209,18 @@ def restore_backup(path: Path, *, force: bool = False) -> RestoreDone:
             databases.restore(staged.database)
         except databases.DatabaseError as exc:
             raise BackupError(str(exc)) from exc
-        _restore_evidence(staged, done)
-        _restore_keys(staged, done)
-        if has_pending_migrations():
-            done.migrated = _pending_migrations()
-            call_command("migrate", interactive=False, verbosity=0)
+        try:
+            _restore_evidence(staged, done)
+            _restore_keys(staged, done)
+            if has_pending_migrations():
+                done.migrated = _pending_migrations()
+                call_command("migrate", interactive=False, verbosity=0)
+        except Exception as exc:
+            # The database is already the backup's: say plainly that the rest is incomplete, not a traceback.
+            raise BackupError(
+                f"the database was restored, but then {type(exc).__name__}: {exc}. The installation is incomplete "
+                "(evidence files, keys or migrations): put right the cause and run the restore again with --force."
+            ) from exc
         done.verified = _verify(staged.manifest)
         return done
     finally:
