@@ -295,10 +295,12 @@ def acting_on(case: Case, user: User | None, now: datetime | None = None) -> Ite
     job) acting on the same case at once take turns and the second sees the first's result. Under
     `expecting_version`, the second is refused instead when the first changed the case."""
     with transaction.atomic():
-        locked = (
-            Case.objects.select_for_update(of=("self",))
-            .select_related("rulebook_version", "body", "respondent", "complainant_member")
-            .get(pk=case.pk)
+        # The lock is taken on the case row alone, then the case read with its relations. Locking with the joins
+        # in one statement fails on PostgreSQL when the holder of the lock changed a joined key (a transfer changes
+        # the body): the waiting statement re-checks the new row against the old join and finds no case at all.
+        Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).get()
+        locked = Case.objects.select_related("rulebook_version", "body", "respondent", "complainant_member").get(
+            pk=case.pk
         )
         expected = (_expected_versions.get() or {}).get(locked.pk)
         if expected is not None and expected != locked.version:
