@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from fairhearing.accounts.models import User
@@ -67,8 +69,26 @@ def content_digest(*parts: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+class HeldHeadError(Exception):
+    """Entries appended while the head was held did not all reach the database: the transaction must not commit."""
+
+
+@dataclass
+class _Held:
+    head: LogHead
+    compact: merkle.CompactRange
+
+
+_held: ContextVar[_Held | None] = ContextVar("audit_head_held", default=None)
+
+
 def current_head(*, lock: bool = False) -> LogHead:
-    """The log's head row; `lock` holds it until the transaction ends, as every append does."""
+    """The log's head row; `lock` holds it until the transaction ends, as every append does. While the head is
+    held (`holding_head`), the held head as it stands, with every append so far."""
+    held = _held.get()
+    if held is not None:
+        _sync(held.head, held.compact)
+        return held.head
     rows = LogHead.objects.select_for_update() if lock else LogHead.objects
     head = rows.filter(pk=1).first()
     if head is None:
@@ -123,11 +143,55 @@ def _event(index: int, user: User | None, label: str | None, entry: Entry, now: 
     return event
 
 
-def _save_head(head: LogHead, compact: merkle.CompactRange) -> None:
+def _sync(head: LogHead, compact: merkle.CompactRange) -> None:
     head.size = compact.size
     head.root = compact.root()
     head.border = b"".join(s.hash for s in compact.border)
-    head.save(update_fields=["size", "root", "border"])
+
+
+def _take_head() -> tuple[LogHead, merkle.CompactRange]:
+    """The head to append to, locked: the held one, or the row, locked until the transaction ends."""
+    held = _held.get()
+    if held is not None:
+        return held.head, held.compact
+    head = current_head(lock=True)
+    return head, _compact(head)
+
+
+def _put_head(head: LogHead, compact: merkle.CompactRange) -> None:
+    if _held.get() is None:
+        _sync(head, compact)
+        head.save(update_fields=["size", "root", "border"])
+
+
+@contextmanager
+def holding_head() -> Iterator[None]:
+    """For one transaction that appends tens of thousands of entries one at a time (the national-size demo's
+    replay): lock the head once, keep it in memory, and write it back once at the end.
+
+    Every append otherwise updates the one head row, and PostgreSQL keeps each version of a row updated in an open
+    transaction until it ends: the thousandth update walks past nine hundred and ninety-nine dead ones, so appends
+    slow down as the transaction grows. Holding the lock for the whole transaction is what appending one by one
+    does anyway, so no other writer is shut out for longer. Use it only where nothing inside catches a failure and
+    carries on, as a rolled-back savepoint would take its entries with it while the held head kept them: the end
+    checks that every entry appended is in the database, and refuses to let the transaction commit otherwise."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("holding_head() must run inside a transaction")
+    if _held.get() is not None:
+        yield
+        return
+    head = current_head(lock=True)
+    held = _Held(head, _compact(head))
+    start = head.size
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+    appended = held.compact.size - start
+    if AuditEvent.objects.filter(index__gte=start).count() != appended:
+        raise HeldHeadError(f"{appended} entries were appended while the head was held, not all of them saved")
+    _put_head(head, held.compact)
 
 
 @transaction.atomic
@@ -149,14 +213,13 @@ def record(
     Never put the content of personal data in `summary` or `data`: name what was touched, not what it said.
     `label` names an actor who is not a user, such as an administrator at the command line.
     """
-    head = current_head(lock=True)
+    head, compact = _take_head()
     entry = Entry(action, object_type, object_id, summary, case_reference, subjects, data, at)
-    event = _event(head.size, user, label, entry, timezone.now())
-    compact = _compact(head)
+    event = _event(compact.size, user, label, entry, timezone.now())
     made = compact.append(event.leaf_hash)
     event.save()
     MerkleNode.objects.bulk_create(MerkleNode(level=s.level, index=s.index, hash=s.hash) for s in made)
-    _save_head(head, compact)
+    _put_head(head, compact)
     return event
 
 
@@ -167,8 +230,7 @@ def record_many(
     """Append many entries by one actor, under one lock of the head: the same entries, leaves and tree as calling
     `record` for each in turn (entries without `at` share one timestamp), in a handful of bulk inserts instead of
     several statements per entry. For bulk work such as imports. Returns how many were appended."""
-    head = current_head(lock=True)
-    compact = _compact(head)
+    head, compact = _take_head()
     now = timezone.now()
     events: list[AuditEvent] = []
     nodes: list[MerkleNode] = []
@@ -180,7 +242,7 @@ def record_many(
         if len(events) >= batch_size:
             appended += _flush(events, nodes)
     appended += _flush(events, nodes)
-    _save_head(head, compact)
+    _put_head(head, compact)
     return appended
 
 
