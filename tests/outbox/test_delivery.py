@@ -55,6 +55,19 @@ def test_given_up_at_once_when_permanent_and_after_the_last_attempt_otherwise():
     assert timedelta(hours=12) < total < timedelta(hours=24)  # about a day of trying before giving up
 
 
+def test_our_own_server_failing_never_gives_a_message_up_nor_uses_its_tries():
+    down = delivery.Failure(False, 535, "server refused us: 535 authentication failed", whole_batch=True)
+    assert not delivery.counts_as_attempt(down)
+    assert delivery.counts_as_attempt(delivery.Failure(False, 451, "451 later"))
+    rng = random.Random(3)
+    for attempts in (0, 12, 500):
+        step = delivery.after_failure(attempts, down, 12, rng, waited=timedelta(days=30))
+        assert not step.give_up and timedelta(hours=6) * 0.8 <= step.delay <= timedelta(hours=6)
+    # Asked less often the longer the message has waited: a minute at first, half the wait so far after that.
+    assert timedelta(minutes=1) * 0.8 <= delivery.server_backoff(timedelta(0), rng) <= timedelta(minutes=1)
+    assert timedelta(minutes=48) <= delivery.server_backoff(timedelta(hours=2), rng) <= timedelta(hours=1)
+
+
 def test_a_reminder_is_due_from_a_few_days_before_the_deadline_until_it():
     served, due = date(2026, 3, 5), date(2026, 3, 19)
     assert [d for d in range(5, 22) if reminder_due(served, due, date(2026, 3, d))] == [16, 17, 18, 19]

@@ -125,6 +125,29 @@ def test_an_unreachable_server_is_retried_later_and_a_rejecting_one_given_up_aft
     assert smtp.handler.refusals["full@example.org"] == 3
 
 
+def test_mail_waiting_through_days_of_a_broken_server_is_all_sent_once_it_works(settings, smtp):
+    """A mistyped password or a server down over a weekend is no fault of the messages: none is given up, none uses
+    up its tries, and they are asked about less and less often, then all go once the server works."""
+    emails = [put(f"m{i}@example.org") for i in range(3)]
+    settings.MAILERS = mailers(free_port())  # nothing listens there
+    now, rng, waits = T0, random.Random(5), []  # waits: the first message's, one per failed try
+    while now < T0 + timedelta(days=3):
+        report = services.send_due(now=now, max_attempts=3, rng=rng)
+        assert report.retrying and not report.gave_up and not report.sent
+        if emails[0].message_id in report.retrying:
+            waits.append(row(emails[0]).next_attempt_at - now)
+        now = min(row(e).next_attempt_at for e in emails)
+    assert all(row(e).status == EmailStatus.PENDING and e.attempts == 0 for e in emails)
+    assert "could not reach the server" in emails[0].last_error
+    assert waits[0] <= timedelta(minutes=1) and max(waits) <= timedelta(hours=6) and 15 < len(waits) < 40
+    settings.MAILERS = mailers(smtp.port)
+    # Each comes back at its own time: by six hours on, every one has gone.
+    sent = services.send_due(now=now + timedelta(hours=6)).sent
+    assert sorted(sent) == sorted(e.message_id for e in emails)
+    assert smtp.handler.message_ids() == {e.message_id: 1 for e in emails}
+    assert all(row(e).attempts == 1 and e.status == EmailStatus.SENT for e in emails)
+
+
 def test_a_message_claimed_by_one_worker_is_not_sent_by_another(smtp):
     emails = [put(f"m{i}@example.org") for i in range(3)]
     claimed = services.claim_due(T0, 2, "worker-a")
@@ -189,6 +212,19 @@ def test_oversight_sees_the_emails_given_up_and_the_case_they_were_about(client,
         in html
     )
     assert "after 1 attempt: recipient refused: 550" in html
+
+
+def test_oversight_sees_emails_held_back_by_a_failing_server(client, org, settings, smtp):
+    sign_in(client, org.users["oversight"])
+    assert "waiting to be tried again" not in client.get("/oversight/").content.decode()
+    first, _ = put("a@example.org"), put("b@example.org", at=T0 + timedelta(hours=1))
+    settings.MAILERS = mailers(free_port())  # nothing listens there
+    services.send_due(now=T0 + timedelta(hours=2))
+    page = client.get("/oversight/")
+    assert page.context["o"].waiting_emails == 2 and page.context["o"].oldest_waiting == first
+    html = page.content.decode()
+    assert "2 emails failed and are waiting to be tried again, the oldest written 3 Dec 2026, 09:00" in html
+    assert "Last error: could not reach the server" in html
 
 
 def test_an_email_given_up_by_an_erasure_after_the_worker_claimed_it_is_not_sent(smtp, monkeypatch):

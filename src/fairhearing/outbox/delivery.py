@@ -3,7 +3,10 @@
 A failed delivery is either temporary - the server could not be reached, or it answered 4xx ("try later") - and is
 tried again after an exponential backoff with a cap and some jitter, or permanent - the server rejected the recipient
 or the message with a 5xx reply, or the address cannot be written - and is given up at once. After `max_attempts`
-tries a temporary failure is given up too.
+tries a temporary failure is given up too. A failure of our own mail server (unreachable, refusing our sign-in or our
+sender) is no fault of the message and uses up none of its tries: the message waits for the server to work again,
+however long, asked less often the longer it waits. A mistyped password must not give up every notice due while it
+is being fixed.
 """
 
 from __future__ import annotations
@@ -86,10 +89,30 @@ def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
     return base * (1 - spread)
 
 
+def server_backoff(waited: timedelta, rng: random.Random | None = None) -> timedelta:
+    """The wait after our own mail server failed, for a message that has waited `waited` so far: half as long again,
+    from a minute up to six hours, less up to 20%. Not counted in tries, since the message was never the problem,
+    yet still spaced out, so a server refusing our password is not asked again every minute."""
+    base = max(FIRST_DELAY, min(MAX_DELAY, waited / 2))
+    return base * (1 - (rng or random).uniform(0, JITTER))
+
+
+def counts_as_attempt(failure: Failure) -> bool:
+    """Whether a failure uses up one of the message's tries: not when the server itself could not be used."""
+    return not failure.whole_batch
+
+
 def after_failure(
-    attempts: int, failure: Failure, max_attempts: int = MAX_ATTEMPTS, rng: random.Random | None = None
+    attempts: int,
+    failure: Failure,
+    max_attempts: int = MAX_ATTEMPTS,
+    rng: random.Random | None = None,
+    waited: timedelta = timedelta(0),
 ) -> Next:
-    """`attempts` counts the try that just failed."""
+    """`attempts` counts the tries so far, the one that just failed included when it counts (`counts_as_attempt`);
+    `waited` is how long the message has been waiting."""
+    if failure.whole_batch:
+        return Next(give_up=False, delay=server_backoff(waited, rng))
     if failure.permanent or attempts >= max_attempts:
         return Next(give_up=True)
     return Next(give_up=False, delay=backoff(attempts, rng))

@@ -245,8 +245,8 @@ def _failed(
     rng: random.Random | None,
     report: SendReport,
 ) -> None:
-    attempts = email.attempts + 1
-    step = delivery.after_failure(attempts, failure, max_attempts, rng)
+    attempts = email.attempts + delivery.counts_as_attempt(failure)
+    step = delivery.after_failure(attempts, failure, max_attempts, rng, waited=at - email.created_at)
     changes = {"attempts": attempts, "last_error": failure.text[:2000], "claimed_until": None, "claim_token": ""}
     if step.give_up:
         changes |= {"status": EmailStatus.GAVE_UP, "gave_up_at": at}

@@ -139,6 +139,10 @@ class Oversight:
     doubtful_evidence: QuerySet[EvidenceItem]
     open_flags: QuerySet[CaseFlag]
     undelivered_emails: QuerySet[OutgoingEmail]
+    # Emails still being tried that have failed at least once: a mail server that is down or refuses our password
+    # holds every notice back without giving any up, and someone must see that it is happening.
+    waiting_emails: int = 0
+    oldest_waiting: OutgoingEmail | None = None
 
 
 LIMIT = 50
@@ -147,6 +151,7 @@ LIMIT = 50
 def oversight(today: date) -> Oversight:
     """Everything oversight watches, each list the most pressing first and capped; each row links to its case."""
     overdue = _open(Case.objects.all()).filter(due_on__lt=today)
+    waiting = OutgoingEmail.objects.filter(status=EmailStatus.PENDING).exclude(last_error="")
     return Oversight(
         overdue_by_body=list(
             overdue.values("body__name").annotate(cases=Count("pk")).order_by("-cases", "body__name")[:LIMIT]
@@ -179,4 +184,6 @@ def oversight(today: date) -> Oversight:
         .exclude(recipient="")
         .select_related("case")
         .order_by("-gave_up_at", "-pk")[:LIMIT],
+        waiting_emails=waiting.count(),
+        oldest_waiting=waiting.order_by("created_at", "pk").first(),
     )
