@@ -238,7 +238,7 @@ def test_a_backup_of_the_other_engine_is_refused(installations, tmp_path):
                 "fairhearing_version": "0.1.0",
                 "created_at": "2026-12-03T09:00:00Z",
                 "database": {"engine": other, "migrations": []},
-                "audit_log": {"size": 0, "root": "", "checkpoints": 0, "verifier_key": ""},
+                "audit_log": {"size": 0, "root": hashlib.sha256(b"").hexdigest(), "checkpoints": 0, "verifier_key": ""},
                 "evidence": {"files": 0, "key_id": "", "missing": []},
                 "keys": {},
             }

@@ -17,6 +17,7 @@ import io
 import json
 import os
 import re
+import shutil
 import tarfile
 import tempfile
 import time
@@ -24,7 +25,9 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Annotated, Any, BinaryIO, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 FORMAT = "fairhearing-backup"
 FORMAT_VERSION = 1
@@ -36,11 +39,56 @@ KEY_NAMES = ("secret_key", "evidence_key", "audit_signing_key")
 _EVIDENCE = re.compile(r"evidence/([0-9a-f]{2})/(\1[0-9a-f]{30})")
 _KEY = re.compile(r"keys/(" + "|".join(KEY_NAMES) + ")")
 _CHUNK = 1 << 20
+_DISK_RESERVE = 256 << 20  # what unpacking leaves free, for the database and the logs
 _MANIFEST_LIMIT = 512 << 20  # a manifest lists every evidence file: generous, but not unbounded
 
 
 class ArchiveError(Exception):
     """The archive cannot be written, or is missing, damaged, or not a fairhearing backup."""
+
+
+_Count = Annotated[int, Field(ge=0)]
+_Hex64 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class _Shape(BaseModel):
+    # Strict: a manifest is written by fairhearing, so anything not of the type it writes is not one of ours.
+    model_config = ConfigDict(strict=True, extra="allow")
+
+
+class _File(_Shape):
+    size: _Count
+    sha256: _Hex64
+
+
+class _Database(_Shape):
+    engine: Literal["sqlite", "postgresql"]
+    migrations: list[str]
+
+
+class _AuditLog(_Shape):
+    size: _Count
+    root: _Hex64
+    checkpoints: _Count
+    verifier_key: str | None
+
+
+class _Evidence(_Shape):
+    files: _Count
+    key_id: str | None
+    missing: list[str]
+
+
+class _Manifest(_Shape):
+    """What restoring reads from a manifest, and of what type: checked before any of it is used."""
+
+    fairhearing_version: str
+    created_at: str
+    database: _Database
+    audit_log: _AuditLog
+    evidence: _Evidence
+    keys: dict[str, Literal["environment", "included", "absent"]]
+    files: dict[str, _File]
 
 
 def _digest(manifest: dict[str, Any]) -> str:
@@ -195,6 +243,7 @@ def read_archive(path: Path, into: Path) -> Staged:
     ArchiveError naming the first problem; nothing outside `into` is touched."""
     if not path.is_file():
         raise ArchiveError(f"there is no backup file {path}")
+    into.mkdir(parents=True, exist_ok=True, mode=0o700)
     seen: dict[str, dict[str, Any]] = {}
     manifest_bytes: bytes | None = None
     damaged = f"{path} is damaged or is not a fairhearing backup"
@@ -217,6 +266,7 @@ def read_archive(path: Path, into: Path) -> Staged:
                         continue
                     if not _allowed(name):
                         raise ArchiveError(f"{damaged}: it holds {name!r}, which no fairhearing backup holds")
+                    _check_room(into, name, member.size)
                     seen[name] = _unpack(source, into / name)
             # Read to the end, so the gzip trailer's checksum and length are checked too.
             while compressed.read(_CHUNK):
@@ -236,6 +286,17 @@ def read_archive(path: Path, into: Path) -> Staged:
     if database not in seen:
         raise ArchiveError(f"{damaged}: it holds no database")
     return Staged(manifest, into)
+
+
+def _check_room(into: Path, name: str, size: int) -> None:
+    """Refuse a file the disk cannot hold before writing any of it: a damaged or hostile archive can declare far
+    more than it was compressed from, and filling the disk would take the running installation down with it."""
+    free = shutil.disk_usage(into).free
+    if size > free - _DISK_RESERVE:
+        raise ArchiveError(
+            f"unpacking {name} needs {size:,} bytes and {into} has {max(free, 0):,} free (less {_DISK_RESERVE:,} "
+            "kept in reserve): free some space on that disk and try again"
+        )
 
 
 def _unpack(source: BinaryIO, target: Path) -> dict[str, Any]:
@@ -268,11 +329,9 @@ def _check_manifest(data: bytes | None, damaged: str) -> dict[str, Any]:
     if manifest.get("digest") != _digest(manifest):
         raise ArchiveError(f"{damaged}: its {MANIFEST} has been changed (its digest does not match)")
     try:
-        engine = manifest["database"]["engine"]
-        files = manifest["files"]
-        manifest["audit_log"]["size"], manifest["audit_log"]["root"]  # present, or KeyError
-    except (KeyError, TypeError) as exc:
-        raise ArchiveError(f"{damaged}: its {MANIFEST} lacks {exc}") from exc
-    if engine not in DATABASE_MEMBERS or not isinstance(files, dict):
-        raise ArchiveError(f"{damaged}: its {MANIFEST} names an unknown database engine {engine!r}")
+        _Manifest.model_validate(manifest)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ArchiveError(f"{damaged}: in its {MANIFEST}, {where}: {first['msg']}") from exc
     return manifest
