@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from fairhearing.cases import services
+from fairhearing.outbox import reminders as reminders_module
 from fairhearing.outbox.models import EmailKind, OutgoingEmail
 from fairhearing.outbox.reminders import enqueue_reminders
 from fairhearing.outbox.services import enqueue
@@ -62,6 +63,21 @@ def test_the_appeal_reminder_goes_once_before_the_appeal_period_ends(org):
     # Once the period has run out the job closes the case, and nobody is reminded of anything.
     services.apply_time_limits(later(24 + 22))
     assert enqueue_reminders(later(24 + 22)) == 0
+
+
+def test_no_reminder_for_a_response_recorded_while_the_job_ran(org, monkeypatch):
+    """The job reads the cases to remind, then takes each one's lock to write its reminder: a response recorded in
+    between is seen under the lock, and the member is not reminded of what they have just done."""
+    case = to_notice(addressed(org), open_mp_case(org))
+    due = reminders_module.reminder_due
+
+    def answered_meanwhile(*args, **kwargs):
+        services.record_response(case, org.users["mp"], response="I deny it.", now=later(14))
+        return due(*args, **kwargs)
+
+    monkeypatch.setattr(reminders_module, "reminder_due", answered_meanwhile)
+    assert enqueue_reminders(later(14)) == 0
+    assert reminders(EmailKind.RESPONSE_REMINDER) == []
 
 
 def test_once_is_kept_by_the_database_not_by_a_check(org):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -56,5 +57,15 @@ def enqueue_reminders(now: datetime | None = None) -> int:
         if not reminder_due(started, deadline, today, warning):
             continue
         key = f"{kind.value}:{case.pk}:{deadline.isoformat()}"
-        written += len(notify(case, kind, now=now, deadline=deadline, dedupe_key=key))
+        with transaction.atomic():
+            # Under the case's lock, which every action on it takes: a response or an appeal recorded while the
+            # job ran has either committed, and the case shows it, or waits until the reminder is written.
+            if _changed_since_read(case):
+                continue
+            written += len(notify(case, kind, now=now, deadline=deadline, dedupe_key=key))
     return written
+
+
+def _changed_since_read(case: Case) -> bool:
+    now = Case.objects.select_for_update().filter(pk=case.pk).values_list("stage", "responded_on").first()
+    return now != (case.stage, case.responded_on)
