@@ -28,7 +28,12 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["index"]
-        indexes = [models.Index(fields=["case_reference"]), models.Index(fields=["action", "at"])]
+        indexes = [
+            models.Index(fields=["case_reference"]),
+            models.Index(fields=["action", "at"]),
+            # The entry of a given timeline entry, evidence item, ...: asked for each row a case's timeline shows.
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.object_id}"

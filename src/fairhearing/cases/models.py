@@ -179,7 +179,11 @@ class EvidenceItem(models.Model):
 
     class Meta:
         ordering = ["added_at", "pk"]
-        indexes = [models.Index(fields=["admissibility"])]
+        indexes = [
+            models.Index(fields=["admissibility"]),
+            # Oversight's newest doubtful evidence: read backwards until the page is full, not sorted in full.
+            models.Index(fields=["added_at", "id"], name="evidence_added"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.pk} for {self.case.reference}"
@@ -355,6 +359,8 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["decided_at"]
+        # Oversight's newest departures from the guidelines: read backwards until the page is full.
+        indexes = [models.Index(fields=["decided_at", "id"], name="decision_decided")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind=DecisionKind.APPEAL) | ~Q(appeal_result=""), name="appeal_decision_has_result"

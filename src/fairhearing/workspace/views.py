@@ -82,7 +82,7 @@ def oversight(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workspace/oversight.html",
-        {"o": selectors.oversight(today), "today": today, "soon": selectors.SOON_DAYS},
+        {"o": selectors.oversight(today), "today": today, "soon": selectors.SOON_DAYS, "limit": selectors.LIMIT},
     )
 
 
