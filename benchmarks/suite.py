@@ -1,7 +1,7 @@
 """fairhearing at national size, every figure in one table: run it as `benchmarks/run`.
 
 Run: benchmarks/run [--members 500000] [--cases 50000] [--engines sqlite,postgresql] [--load-seconds 60]
-                    [--requests 40] [--markdown FILE] [--keep DIR]
+                    [--requests 40] [--markdown FILE] [--keep DIR] [--keep-database NAME]
 
 For each database engine, in a child process of its own (Django's settings are per process):
 
@@ -67,6 +67,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn processes serving the API")
     parser.add_argument("--markdown", type=Path, help="also write the table as Markdown to this file")
     parser.add_argument("--keep", type=Path, help="keep the SQLite data folder here (reused when it holds a demo)")
+    parser.add_argument(
+        "--keep-database", help="PostgreSQL: build in this database and keep it (reused when it holds a demo)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -102,8 +105,9 @@ def _run_engine(engine: str, args: argparse.Namespace) -> dict[str, Any]:
     env.pop("DATABASE_URL", None)
     database = None
     if engine == "postgresql":
-        database = f"fairhearing_bench_{uuid.uuid4().hex[:8]}"
-        _postgres(args.postgres, f'CREATE DATABASE "{database}"')
+        database = args.keep_database or f"fairhearing_bench_{uuid.uuid4().hex[:8]}"
+        if not _postgres_has(args.postgres, database):
+            _postgres(args.postgres, f'CREATE DATABASE "{database}"')
         env["DATABASE_URL"] = _with_database(args.postgres, database)
     out = folder / "figures.json"
     command = [sys.executable, __file__, "--child", engine, "--out", str(out)]
@@ -114,7 +118,7 @@ def _run_engine(engine: str, args: argparse.Namespace) -> dict[str, Any]:
         subprocess.run(command, env=env, check=True, cwd=ROOT)
         return json.loads(out.read_text())
     finally:
-        if database:
+        if database and database != args.keep_database:
             _postgres(args.postgres, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         if folder != args.keep:
             shutil.rmtree(folder, ignore_errors=True)
@@ -141,6 +145,13 @@ def _postgres(url: str, sql: str) -> None:
 
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute(sql)
+
+
+def _postgres_has(url: str, name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        return connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
 
 
 def _with_database(url: str, name: str) -> str:
