@@ -22,7 +22,7 @@ from django.utils import timezone
 from fairhearing.accounts.models import User
 from fairhearing.audit import log as audit
 from fairhearing.audit.models import AuditEvent
-from fairhearing.bulk_insert import insert_rows, insert_tuples
+from fairhearing.bulk_insert import BIG_LOAD, insert_rows, insert_tuples, refresh_statistics
 from fairhearing.cases.models import (
     Allegation,
     Case,
@@ -179,6 +179,8 @@ def import_cases(
             },
             label=label,
         )
+    if result.created >= BIG_LOAD:
+        refresh_statistics([Member, Case, Allegation, Decision, TimelineEvent, SearchTerm, AuditEvent])
     progress(total, total)
     return result
 

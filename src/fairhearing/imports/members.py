@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from fairhearing.accounts.models import User
 from fairhearing.audit import log as audit
-from fairhearing.bulk_insert import insert_tuples
+from fairhearing.bulk_insert import BIG_LOAD, insert_tuples, refresh_statistics
 from fairhearing.imports.columns import MEMBERSHIP_END, NAME_PARTS, PRESETS, Columns, resolve, status_words
 from fairhearing.imports.results import ImportResult, Progress, begin_import, no_progress
 from fairhearing.organisation.models import Branch, Member, MemberStatus, OfficeHolding
@@ -99,6 +99,8 @@ def import_members(
             },
             label=label,
         )
+    if result.created + result.updated >= BIG_LOAD:
+        refresh_statistics([Member, OfficeHolding])
     progress(total, total)
     return result
 

@@ -12,6 +12,7 @@ from fairhearing import config
 from fairhearing.analysis.models import AnalysisTrigger
 from fairhearing.analysis.services import refresh_analysis
 from fairhearing.analytics.periods import parse
+from fairhearing.bulk_insert import refresh_statistics
 from fairhearing.demo.build import Login, build_demo, read_logins, write_logins
 from fairhearing.demo.models import DemoBuild
 from fairhearing.demo.plan import NATIONAL_SIZE
@@ -77,6 +78,10 @@ class Command(BaseCommand):
             f"Built in {time.perf_counter() - started:.1f} s: {len(plan.members)} members in "
             f"{len(plan.branches)} branches of {len(plan.regions)} regions, {len(plan.cases)} cases."
         )
+        started = time.perf_counter()
+        refresh_statistics()
+        if progress is not None:
+            self.stdout.write(f"Planner statistics gathered ({time.perf_counter() - started:.1f} s).")
         # What the scheduled job would have found by now, so the consistency page and its flags are there to see.
         started = time.perf_counter()
         run = refresh_analysis(trigger=AnalysisTrigger.COMMAND)
