@@ -31,6 +31,7 @@ from fairhearing.audit.models import AuditEvent
 from fairhearing.audit.proofs import root_at
 from fairhearing.audit.verify import LogBroken, Verified, verify_log
 from fairhearing.backups import archive, databases
+from fairhearing.bulk_insert import refresh_statistics
 from fairhearing.evidence.vault import decode_key, key_id
 from fairhearing.migration_state import has_pending_migrations
 from fairhearing.procedure.checkpoint import NoteError, Signer
@@ -215,6 +216,8 @@ def restore_backup(path: Path, *, force: bool = False) -> RestoreDone:
             if has_pending_migrations():
                 done.migrated = _pending_migrations()
                 call_command("migrate", interactive=False, verbosity=0)
+            # A dump carries no planner statistics: without them PostgreSQL plans as for empty tables.
+            refresh_statistics()
         except Exception as exc:
             # The database is already the backup's: say plainly that the rest is incomplete, not a traceback.
             raise BackupError(
