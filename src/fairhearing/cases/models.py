@@ -436,7 +436,14 @@ class CaseFlag(models.Model):
 
     class Meta:
         ordering = ["-raised_at", "-pk"]
-        indexes = [models.Index(fields=["resolved_at", "raised_at"])]
+        indexes = [
+            models.Index(fields=["resolved_at", "raised_at"]),
+            # Oversight's newest open flags: PostgreSQL does not read "resolved_at IS NULL" as an equality, so the
+            # index above cannot give them in order, and it sorted every open flag joined to its case instead.
+            models.Index(
+                fields=["-raised_at", "-id"], condition=models.Q(resolved_at__isnull=True), name="caseflag_open_newest"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.case.reference}"

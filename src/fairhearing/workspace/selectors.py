@@ -169,7 +169,7 @@ def oversight(today: date) -> Oversight:
         .order_by("-decided_at", "-pk")[:LIMIT],
         flagged_inconsistent=CaseFlag.objects.filter(kind="inconsistent", resolved_at__isnull=True)
         .select_related("case")
-        .order_by("-raised_at")[:LIMIT],
+        .order_by("-raised_at", "-pk")[:LIMIT],
         doubtful_evidence=EvidenceItem.objects.filter(erased_at__isnull=True)
         .filter(
             Q(provenance=Provenance.MONITORING)
