@@ -68,7 +68,9 @@ def main() -> None:
     parser.add_argument("--markdown", type=Path, help="also write the table as Markdown to this file")
     parser.add_argument("--keep", type=Path, help="keep the SQLite data folder here (reused when it holds a demo)")
     parser.add_argument(
-        "--keep-database", help="PostgreSQL: build in this database and keep it (reused when it holds a demo)"
+        "--keep-database",
+        help="PostgreSQL: build in this database and keep it, with its data folder (keys) beside it in the system's "
+        "temporary folder as fairhearing-bench-NAME (reused when it holds a demo)",
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -98,7 +100,7 @@ def main() -> None:
 
 
 def _run_engine(engine: str, args: argparse.Namespace) -> dict[str, Any]:
-    folder = args.keep if args.keep and engine == "sqlite" else Path(tempfile.mkdtemp(prefix="fairhearing-bench-"))
+    folder = _kept_folder(engine, args) or Path(tempfile.mkdtemp(prefix="fairhearing-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("FAIRHEARING_")}
     env |= {"FAIRHEARING_DATA_DIR": str(folder), "DJANGO_SETTINGS_MODULE": "fairhearing.settings"}
@@ -120,8 +122,17 @@ def _run_engine(engine: str, args: argparse.Namespace) -> dict[str, Any]:
     finally:
         if database and database != args.keep_database:
             _postgres(args.postgres, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        if folder != args.keep:
+        if folder != _kept_folder(engine, args):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _kept_folder(engine: str, args: argparse.Namespace) -> Path | None:
+    """The data folder to keep, if any: a kept database is only usable with the keys that signed its audit log."""
+    if engine == "sqlite":
+        return args.keep
+    if args.keep_database:
+        return Path(tempfile.gettempdir()) / f"fairhearing-bench-{args.keep_database}"
+    return None
 
 
 def _imports(engine: str, args: argparse.Namespace) -> dict[str, Any]:
