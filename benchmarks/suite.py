@@ -110,6 +110,11 @@ def _run_engine(engine: str, args: argparse.Namespace) -> dict[str, Any]:
         database = args.keep_database or f"fairhearing_bench_{uuid.uuid4().hex[:8]}"
         if not _postgres_has(args.postgres, database):
             _postgres(args.postgres, f'CREATE DATABASE "{database}"')
+        elif not (folder / "audit_signing_key").exists():
+            raise SystemExit(
+                f"the kept database {database} is there but its data folder {folder}, with the keys that signed its "
+                f"audit log, is not: drop the database (dropdb {database}) or give another --keep-database name"
+            )
         env["DATABASE_URL"] = _with_database(args.postgres, database)
     out = folder / "figures.json"
     command = [sys.executable, __file__, "--child", engine, "--out", str(out)]

@@ -9,11 +9,15 @@ It runs inside the caller's transaction, so a failure leaves nothing behind.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from itertools import batched
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
+
+logger = logging.getLogger(__name__)
 
 BATCH = 50_000  # rows per statement: big enough to be fast, small enough to report progress
 
@@ -79,16 +83,25 @@ BIG_LOAD = 10_000
 
 
 def refresh_statistics(models: Sequence[type[Model]] = ()) -> None:
-    """After a bulk load on PostgreSQL: gather the planner's statistics now (all tables when `models` is empty).
+    """After a bulk load on PostgreSQL: gather the planner's statistics now (on all of the project's tables when
+    `models` is empty).
 
     Autovacuum gets to a freshly loaded table only minutes later; until then PostgreSQL plans as if the table were
     as small as before the load (nested loops over what are now hundreds of thousands of rows), and without a vacuum
     its visibility map is empty, so counts cannot be answered from an index alone. VACUUM cannot run inside a
     transaction, so inside one only ANALYZE runs. On SQLite nothing is done: it keeps no statistics unless asked, and
-    the plans it makes without them are the ones the benchmarks measured."""
+    the plans it makes without them are the ones the benchmarks measured.
+
+    The data is already written when this runs, and statistics only make it faster to read: a failure here (a lock
+    wait cancelled, say) is logged, never raised, so it cannot undo or fail the load it follows."""
     if connection.vendor != "postgresql":
         return
-    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
-    verb = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
-    with connection.cursor() as cursor:
-        cursor.execute(f"{verb} {tables}".strip())
+    names = [m._meta.db_table for m in models] or connection.introspection.django_table_names(only_existing=True)
+    tables = ", ".join(connection.ops.quote_name(name) for name in sorted(set(names)))
+    in_transaction = connection.in_atomic_block or not connection.get_autocommit()
+    try:
+        # Inside a transaction, in a savepoint of its own, so that a failure leaves the caller's transaction usable.
+        with transaction.atomic() if in_transaction else nullcontext(), connection.cursor() as cursor:
+            cursor.execute(f"{'ANALYZE' if in_transaction else 'VACUUM (ANALYZE)'} {tables}")
+    except DatabaseError:
+        logger.warning("the planner's statistics could not be gathered after a bulk load", exc_info=True)

@@ -109,3 +109,31 @@ def test_a_small_import_leaves_the_statistics_to_autovacuum(tmp_path, example_so
 
     assert import_members(path, actor=None, label="test").created == 1
     assert called == []
+
+
+class _Missing:
+    """Stands for a model whose table is not there, so that gathering its statistics fails in the database."""
+
+    class _meta:  # the attribute Django models have
+        db_table = "fairhearing_no_such_table"
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="statistics are gathered on PostgreSQL only")
+@pytest.mark.django_db
+def test_a_failure_to_gather_statistics_is_logged_and_spoils_nothing(caplog):
+    # The load it follows is already written: a failure here must neither raise nor break the caller's transaction.
+    _members(5)
+    refresh_statistics([_Missing])
+
+    assert "statistics could not be gathered" in caplog.text
+    assert Member.objects.count() == 5
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="statistics are gathered on PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_vacuum_outside_a_transaction_is_logged(caplog):
+    _members(5)
+    refresh_statistics([_Missing])
+
+    assert "statistics could not be gathered" in caplog.text
+    assert Member.objects.count() == 5

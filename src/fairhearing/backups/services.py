@@ -216,14 +216,14 @@ def restore_backup(path: Path, *, force: bool = False) -> RestoreDone:
             if has_pending_migrations():
                 done.migrated = _pending_migrations()
                 call_command("migrate", interactive=False, verbosity=0)
-            # A dump carries no planner statistics: without them PostgreSQL plans as for empty tables.
-            refresh_statistics()
         except Exception as exc:
             # The database is already the backup's: say plainly that the rest is incomplete, not a traceback.
             raise BackupError(
                 f"the database was restored, but then {type(exc).__name__}: {exc}. The installation is incomplete "
                 "(evidence files, keys or migrations): put right the cause and run the restore again with --force."
             ) from exc
+        # A dump carries no planner statistics: without them PostgreSQL plans as for empty tables.
+        refresh_statistics()
         done.verified = _verify(staged.manifest)
         return done
     finally:

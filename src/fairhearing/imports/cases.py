@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from fairhearing.accounts.models import User
 from fairhearing.audit import log as audit
-from fairhearing.audit.models import AuditEvent
+from fairhearing.audit.models import AuditEvent, MerkleNode
 from fairhearing.bulk_insert import BIG_LOAD, insert_rows, insert_tuples, refresh_statistics
 from fairhearing.cases.models import (
     Allegation,
@@ -180,7 +180,7 @@ def import_cases(
             label=label,
         )
     if result.created >= BIG_LOAD:
-        refresh_statistics([Member, Case, Allegation, Decision, TimelineEvent, SearchTerm, AuditEvent])
+        refresh_statistics([Member, Case, Allegation, Decision, TimelineEvent, SearchTerm, AuditEvent, MerkleNode])
     progress(total, total)
     return result
 
